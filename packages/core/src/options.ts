@@ -1,0 +1,114 @@
+/**
+ * Helpers for option validation. Every factory validates its options once,
+ * synchronously, and throws a TypeError whose message names the package and
+ * the option path, so a misconfigured application fails at startup.
+ */
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Builds the TypeError for a bad option. Never pass a secret's value in
+ * `expected`; describe the secret instead.
+ */
+export function configError(
+  packageName: string,
+  path: string,
+  expected: string,
+): TypeError {
+  return new TypeError(`${packageName}: option "${path}" ${expected}`);
+}
+
+/** True for http(s) URLs whose host is a loopback name or address. */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
+}
+
+/**
+ * Parses an issuer-like URL option: it must be an absolute https URL, or
+ * http on a loopback host for local development.
+ *
+ * @throws TypeError naming the option when the value is missing or unsafe.
+ */
+export function parseSecureUrl(
+  packageName: string,
+  path: string,
+  value: unknown,
+): URL {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw configError(packageName, path, 'is required: expected a URL string');
+  }
+
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configError(packageName, path, 'is not an absolute URL');
+  }
+
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackUrl(url)) return url;
+  throw configError(
+    packageName,
+    path,
+    'must use https (plain http is allowed only on loopback hosts)',
+  );
+}
+
+/**
+ * Checks a required non-empty string option.
+ *
+ * @throws TypeError naming the option when the value is missing or empty.
+ */
+export function requireString(
+  packageName: string,
+  path: string,
+  value: unknown,
+): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    const found = typeof value === 'string' ? 'an empty string' : typeof value;
+    throw configError(
+      packageName,
+      path,
+      `is required: expected a non-empty string, got ${found}`,
+    );
+  }
+
+  return value;
+}
+
+/**
+ * Checks an optional positive integer option (a duration or a size).
+ *
+ * @throws TypeError naming the option when the value is not such a number.
+ */
+export function positiveInteger(
+  packageName: string,
+  path: string,
+  value: unknown,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
+    return value;
+  }
+
+  throw configError(packageName, path, 'must be a positive integer');
+}
+
+/**
+ * Refuses keys that an options type does not declare, catching typos such
+ * as `audiance` at startup.
+ *
+ * @throws TypeError naming the first unknown option.
+ */
+export function rejectUnknownKeys(
+  packageName: string,
+  options: object,
+  known: readonly string[],
+): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw configError(packageName, key, 'is not a known option');
+    }
+  }
+}

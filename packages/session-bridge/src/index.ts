@@ -1,0 +1,5 @@
+/** Cookie sessions for Express, backed by the Portcullis stores. */
+
+export { createSessionMiddleware } from './session-middleware.js';
+export type { SessionOptions } from './options.js';
+export { Session } from './session.js';

@@ -1,0 +1,166 @@
+/**
+ * Option validation for the session middleware: one normalisation step that
+ * turns user options into a frozen, fully defaulted config.
+ */
+
+import {
+  configError,
+  parseSecureUrl,
+  positiveInteger,
+  rejectUnknownKeys,
+  silentLogger,
+} from '@portcullis/core';
+import type { AuditBus, Logger } from '@portcullis/core';
+import type { SessionStore } from '@portcullis/stores';
+
+const PACKAGE = '@portcullis/session-bridge';
+const DEFAULT_IDLE_TIMEOUT_SECONDS = 30 * 60;
+const DEFAULT_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
+const DEFAULT_COOKIE_BASE_NAME = 'portcullis.sid';
+
+/** Options of {@link createSessionMiddleware}. */
+export interface SessionOptions {
+  /** Where sessions live. Required. */
+  store: SessionStore;
+  /**
+   * The application's public origin, such as `https://app.example`.
+   * Required. An https origin gets a `__Host-` prefixed, Secure cookie;
+   * http is accepted only on loopback hosts, for development.
+   */
+  origin: string;
+  /**
+   * Cookie name. Default: `__Host-portcullis.sid` on https,
+   * `portcullis.sid` on loopback http.
+   */
+  cookieName?: string;
+  /** SameSite attribute. Default: `'Lax'`. */
+  sameSite?: 'Lax' | 'Strict';
+  /** Seconds without a request before the session ends. Default: 1800. */
+  idleTimeoutSeconds?: number;
+  /** Seconds after creation when the session ends. Default: 43200. */
+  absoluteTimeoutSeconds?: number;
+  /** Audit bus for session events. Default: none. */
+  audit?: AuditBus;
+  /** Diagnostics. Default: silent. */
+  logger?: Logger;
+  /** Clock in epoch milliseconds, for tests. Default: `Date.now`. */
+  now?: () => number;
+}
+
+/** The normalised configuration. */
+export interface SessionConfig {
+  store: SessionStore;
+  cookieName: string;
+  secure: boolean;
+  sameSite: 'Lax' | 'Strict';
+  idleTimeoutSeconds: number;
+  absoluteTimeoutSeconds: number;
+  audit: AuditBus | undefined;
+  logger: Logger;
+  now: () => number;
+}
+
+const KNOWN_OPTIONS = [
+  'store',
+  'origin',
+  'cookieName',
+  'sameSite',
+  'idleTimeoutSeconds',
+  'absoluteTimeoutSeconds',
+  'audit',
+  'logger',
+  'now',
+] as const;
+
+function checkStore(store: unknown): SessionStore {
+  const candidate = store as Partial<SessionStore> | undefined;
+  if (
+    typeof candidate?.get !== 'function' ||
+    typeof candidate.set !== 'function' ||
+    typeof candidate.destroy !== 'function'
+  ) {
+    throw configError(PACKAGE, 'store', 'is required: expected a SessionStore');
+  }
+
+  return candidate as SessionStore;
+}
+
+function checkCookieName(name: unknown, secure: boolean): string {
+  const fallback = secure
+    ? `__Host-${DEFAULT_COOKIE_BASE_NAME}`
+    : DEFAULT_COOKIE_BASE_NAME;
+  if (name === undefined) return fallback;
+
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+    throw configError(PACKAGE, 'cookieName', 'must be a cookie token');
+  }
+  if (!secure && /^__(Host|Secure)-/.test(name)) {
+    throw configError(
+      PACKAGE,
+      'cookieName',
+      'cannot carry a __Host- or __Secure- prefix on an http origin',
+    );
+  }
+  return name;
+}
+
+/**
+ * Validates and defaults the options.
+ *
+ * @throws TypeError naming the first bad option.
+ */
+export function normalizeSessionOptions(
+  options: SessionOptions,
+): SessionConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw configError(PACKAGE, 'options', 'must be an object');
+  }
+  rejectUnknownKeys(PACKAGE, options, KNOWN_OPTIONS);
+
+  const store = checkStore(options.store);
+  const origin = parseSecureUrl(PACKAGE, 'origin', options.origin);
+  const secure = origin.protocol === 'https:';
+  const sameSite = options.sameSite ?? 'Lax';
+  if (sameSite !== 'Lax' && sameSite !== 'Strict') {
+    throw configError(PACKAGE, 'sameSite', "must be 'Lax' or 'Strict'");
+  }
+
+  const idle = positiveInteger(
+    PACKAGE,
+    'idleTimeoutSeconds',
+    options.idleTimeoutSeconds,
+    DEFAULT_IDLE_TIMEOUT_SECONDS,
+  );
+  const absolute = positiveInteger(
+    PACKAGE,
+    'absoluteTimeoutSeconds',
+    options.absoluteTimeoutSeconds,
+    DEFAULT_ABSOLUTE_TIMEOUT_SECONDS,
+  );
+  if (idle > absolute) {
+    throw configError(
+      PACKAGE,
+      'idleTimeoutSeconds',
+      'must not exceed "absoluteTimeoutSeconds"',
+    );
+  }
+
+  const logger = options.logger ?? silentLogger;
+  if (!secure) {
+    logger.warn(`${PACKAGE}: plain http origin, cookies are not Secure`, {
+      origin: origin.origin,
+    });
+  }
+
+  return Object.freeze({
+    store,
+    cookieName: checkCookieName(options.cookieName, secure),
+    secure,
+    sameSite,
+    idleTimeoutSeconds: idle,
+    absoluteTimeoutSeconds: absolute,
+    audit: options.audit,
+    logger,
+    now: options.now ?? Date.now,
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * The request's session object. Its own enumerable properties are the
+ * session data, as with express-session, so passport and openid-client's
+ * strategy can read and write it; `regenerate`, `save` and `destroy` keep
+ * express-session's callback contract and also return promises.
+ */
+
+import type { SessionRecord, SessionStore } from '@portcullis/stores';
+
+import { createSessionId, storeKeyFor } from './session-id.js';
+
+type Callback = (err?: unknown) => void;
+
+/** What the middleware needs from a session at the end of a request. */
+export interface SessionState {
+  id: string;
+  createdAtMs: number;
+  lastSeenAtMs: number;
+  /** The id came from the store, not minted in this request. */
+  persisted: boolean;
+  /** The data as loaded or last saved, serialised; '{}' for a new one. */
+  savedJson: string;
+  destroyed: boolean;
+}
+
+/** Settings shared by every session of one middleware. */
+export interface SessionContext {
+  store: SessionStore;
+  now: () => number;
+  /** Seconds a record is kept after its last write. */
+  ttlSecondsFor(state: SessionState): number;
+  onRegenerate(): void;
+  onDestroy(): void;
+}
+
+function settle(promise: Promise<void>, cb: Callback | undefined) {
+  if (cb !== undefined) promise.then(() => cb(), cb);
+  return promise;
+}
+
+/** A server-side session; see the module comment for its contract. */
+export class Session {
+  [key: string]: unknown;
+  readonly #context: SessionContext;
+  readonly #state: SessionState;
+
+  constructor(
+    context: SessionContext,
+    state: SessionState,
+    data: Record<string, unknown>,
+  ) {
+    this.#context = context;
+    this.#state = state;
+    Object.assign(this, data);
+  }
+
+  /** The session id. It changes on `regenerate`. */
+  get id(): string {
+    return this.#state.id;
+  }
+
+  /** Internal bookkeeping for the middleware. */
+  get state(): Readonly<SessionState> {
+    return this.#state;
+  }
+
+  /** The data as a plain JSON string. */
+  serialize(): string {
+    return JSON.stringify({ ...this });
+  }
+
+  /**
+   * Ends the current session in the store and starts an empty one under a
+   * new id; the old id is dead at once. Call it at login and at every
+   * privilege change (session fixation, OWASP ASVS V3.2).
+   */
+  regenerate(cb?: Callback): Promise<void> {
+    return settle(this.#regenerate(), cb);
+  }
+
+  /** Writes the session to the store now instead of at the response's end. */
+  save(cb?: Callback): Promise<void> {
+    return settle(this.#save(), cb);
+  }
+
+  /** Removes the session from the store and clears the cookie. */
+  destroy(cb?: Callback): Promise<void> {
+    return settle(this.#destroy(), cb);
+  }
+
+  #clear(): void {
+    for (const key of Object.keys(this)) delete this[key];
+  }
+
+  async #regenerate(): Promise<void> {
+    if (this.#state.persisted) {
+      await this.#context.store.destroy(storeKeyFor(this.#state.id));
+    }
+
+    this.#clear();
+    const now = this.#context.now();
+    Object.assign(this.#state, {
+      id: createSessionId(),
+      createdAtMs: now,
+      lastSeenAtMs: now,
+      persisted: false,
+      savedJson: '{}',
+      destroyed: false,
+    });
+    this.#context.onRegenerate();
+  }
+
+  async #save(): Promise<void> {
+    if (this.#state.destroyed) return;
+
+    const json = this.serialize();
+    const now = this.#context.now();
+    const record: SessionRecord = {
+      data: JSON.parse(json) as Record<string, unknown>,
+      createdAtMs: this.#state.createdAtMs,
+      lastSeenAtMs: now,
+    };
+    const ttlSeconds = this.#context.ttlSecondsFor(this.#state);
+    await this.#context.store.set(
+      storeKeyFor(this.#state.id),
+      record,
+      ttlSeconds,
+    );
+    Object.assign(this.#state, {
+      lastSeenAtMs: now,
+      persisted: true,
+      savedJson: json,
+    });
+  }
+
+  async #destroy(): Promise<void> {
+    if (this.#state.persisted) {
+      await this.#context.store.destroy(storeKeyFor(this.#state.id));
+    }
+
+    this.#clear();
+    Object.assign(this.#state, { persisted: false, destroyed: true });
+    this.#context.onDestroy();
+  }
+}

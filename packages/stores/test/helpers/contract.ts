@@ -1,0 +1,108 @@
+// Contract suites that every adapter of a port must pass. An adapter's test
+// file calls them with a factory that builds the adapter on a given clock.
+
+import type { DenyList, SessionRecord, SessionStore } from '../../src/index.js';
+
+/** A clock the tests move by hand, in epoch milliseconds. */
+export interface ManualClock {
+  now: () => number;
+  advanceSeconds(seconds: number): void;
+}
+
+export function createManualClock(startMs = 1_700_000_000_000): ManualClock {
+  let current = startMs;
+  return {
+    now: () => current,
+    advanceSeconds(seconds) {
+      current += seconds * 1000;
+    },
+  };
+}
+
+function record(data: Record<string, unknown>): SessionRecord {
+  return { data, createdAtMs: 1, lastSeenAtMs: 2 };
+}
+
+export function sessionStoreContract(
+  makeStore: (clock: ManualClock) => SessionStore,
+): void {
+  let clock: ManualClock;
+  let store: SessionStore;
+
+  beforeEach(() => {
+    clock = createManualClock();
+    store = makeStore(clock);
+  });
+
+  it('returns what was set', async () => {
+    await store.set('k1', record({ user: 'alice' }), 60);
+
+    await expect(store.get('k1')).resolves.toEqual(record({ user: 'alice' }));
+  });
+
+  it('returns undefined for an unknown key', async () => {
+    await expect(store.get('missing')).resolves.toBeUndefined();
+  });
+
+  it('forgets a record once its ttl has passed', async () => {
+    await store.set('k1', record({}), 60);
+    clock.advanceSeconds(59);
+    await expect(store.get('k1')).resolves.toBeDefined();
+
+    clock.advanceSeconds(1);
+    await expect(store.get('k1')).resolves.toBeUndefined();
+  });
+
+  it('replaces a record and its ttl on set', async () => {
+    await store.set('k1', record({ n: 1 }), 10);
+    await store.set('k1', record({ n: 2 }), 100);
+    clock.advanceSeconds(50);
+
+    await expect(store.get('k1')).resolves.toEqual(record({ n: 2 }));
+  });
+
+  it('destroys a record, and destroying an absent key succeeds', async () => {
+    await store.set('k1', record({}), 60);
+    await store.destroy('k1');
+    await store.destroy('never-there');
+
+    await expect(store.get('k1')).resolves.toBeUndefined();
+  });
+
+  it('hands out copies that do not alias the stored record', async () => {
+    const original = record({ roles: ['user'] });
+    await store.set('k1', original, 60);
+    (original.data.roles as string[]).push('admin');
+    const read = await store.get('k1');
+    (read?.data.roles as string[]).push('root');
+
+    await expect(store.get('k1')).resolves.toEqual(record({ roles: ['user'] }));
+  });
+}
+
+export function denyListContract(
+  makeList: (clock: ManualClock) => DenyList,
+): void {
+  let clock: ManualClock;
+  let list: DenyList;
+
+  beforeEach(() => {
+    clock = createManualClock();
+    list = makeList(clock);
+  });
+
+  it('reports an added key until it expires', async () => {
+    const expiresAt = clock.now() / 1000 + 30;
+    await list.add('jti-1', expiresAt);
+
+    await expect(list.has('jti-1')).resolves.toBe(true);
+    clock.advanceSeconds(30);
+    await expect(list.has('jti-1')).resolves.toBe(false);
+  });
+
+  it('does not report keys that were never added', async () => {
+    await list.add('jti-1', clock.now() / 1000 + 30);
+
+    await expect(list.has('jti-2')).resolves.toBe(false);
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * The demo application: composes every Portcullis package. Pages use the
+ * cookie session; `/api` is protected by the JWT guard, and a browser call
+ * to it is given an access token that the server minted for the session
+ * (backend-for-frontend: no token ever reaches the browser).
+ */
+
+import express from 'express';
+import helmet from 'helmet';
+import type { NextFunction, Request, Response } from 'express';
+import { authErrorHandler } from '@portcullis/core';
+import type { AuditBus, Logger } from '@portcullis/core';
+import { createFederatedLogin } from '@portcullis/federated-login';
+import type { ProviderConfig } from '@portcullis/federated-login';
+import { requireAuth } from '@portcullis/jwt-guard';
+import { createSessionMiddleware } from '@portcullis/session-bridge';
+import {
+  createMemoryDenyList,
+  createMemorySessionStore,
+} from '@portcullis/stores';
+import { createTokenService } from '@portcullis/token-service';
+import type { TokenService } from '@portcullis/token-service';
+
+import { homePage, profilePage } from './pages.js';
+import type { TestCredential } from './pages.js';
+import { createUserDirectory } from './users.js';
+import type { DemoUser } from './users.js';
+
+/** A token is renewed when it has fewer seconds than this left. */
+const TOKEN_RENEW_MARGIN_SECONDS = 30;
+
+/** Options of {@link createDemoApp}. */
+export interface DemoAppOptions {
+  /** The demo's public origin, such as http://127.0.0.1:3000. */
+  baseUrl: string;
+  /** Identity providers for the sign-in buttons. */
+  providers: ProviderConfig[];
+  /** The folder of static files (styles, scripts). */
+  publicDir: string;
+  /** Credentials listed on the home page for the local IdP. */
+  testUsers: readonly TestCredential[];
+  logger: Logger;
+  audit: AuditBus;
+}
+
+interface SessionToken {
+  accessToken: string;
+  expiresAt: number;
+  jti: string;
+}
+
+function sessionUser(req: Request): DemoUser | undefined {
+  return req.session.user as DemoUser | undefined;
+}
+
+function attachSessionToken(tokens: TokenService, audience: string) {
+  return async function bearerFromSession(
+    req: Request,
+    _res: Response,
+    next: NextFunction,
+  ) {
+    const user = sessionUser(req);
+    if (req.headers.authorization !== undefined || user === undefined) {
+      next();
+      return;
+    }
+
+    const now = Math.floor(Date.now() / 1000);
+    let token = req.session.apiToken as SessionToken | undefined;
+    if (!token || token.expiresAt - now < TOKEN_RENEW_MARGIN_SECONDS) {
+      const minted = await tokens.mintAccessToken({
+        subject: user.id,
+        audience,
+        clientId: 'portcullis-demo',
+        scope: ['profile:read'],
+        sessionId: req.session.id,
+      });
+      token = {
+        accessToken: minted.accessToken,
+        expiresAt: minted.expiresAt,
+        jti: minted.jti,
+      };
+      req.session.apiToken = token;
+    }
+    req.headers.authorization = `Bearer ${token.accessToken}`;
+    next();
+  };
+}
+
+function isSameOrigin(req: Request, baseUrl: URL): boolean {
+  return req.get('origin') === baseUrl.origin;
+}
+
+/** Builds the demo's Express application. */
+export async function createDemoApp(options: DemoAppOptions) {
+  const { logger, audit } = options;
+  const baseUrl = new URL(options.baseUrl);
+  const audience = new URL('/api', baseUrl).href;
+  const tokens = await createTokenService({
+    issuer: baseUrl.origin,
+    audit,
+    logger,
+  });
+  const denyList = createMemoryDenyList();
+  const users = createUserDirectory();
+  const sessions = createSessionMiddleware({
+    store: createMemorySessionStore(),
+    origin: baseUrl.origin,
+    audit,
+    logger,
+  });
+  const login = createFederatedLogin({
+    baseUrl: baseUrl.origin,
+    providers: options.providers,
+    resolveUser: (profile) => users.resolve(profile),
+    successRedirect: '/profile',
+    audit,
+    logger,
+  });
+  const guard = requireAuth({
+    issuer: tokens.issuer,
+    audience,
+    jwksUri: tokens.jwksUri,
+    algorithms: ['ES256'],
+    isRevoked: (claims) => denyList.has(String(claims.jti)),
+    audit,
+    logger,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          upgradeInsecureRequests: baseUrl.protocol === 'https:' ? [] : null,
+        },
+      },
+      strictTransportSecurity: baseUrl.protocol === 'https:',
+    }),
+  );
+  app.use('/static', express.static(options.publicDir, { index: false }));
+  app.use(tokens.router());
+  app.use(sessions);
+  app.use(login.router);
+
+  app.get(
+    '/api/me',
+    attachSessionToken(tokens, audience),
+    guard,
+    (req, res) => {
+      const claims = req.auth!.claims;
+      res.set('Cache-Control', 'no-store').json({
+        sub: claims.sub,
+        iss: claims.iss,
+        aud: claims.aud,
+        scope: claims.scope,
+        exp: claims.exp,
+      });
+    },
+  );
+
+  app.get('/', (req, res) => {
+    res.type('html').send(homePage(login.providers, sessionUser(req), options.testUsers));
+  });
+
+  app.get('/profile', (req, res) => {
+    const user = sessionUser(req);
+    if (user === undefined) {
+      res.redirect(303, '/');
+      return;
+    }
+    res.set('Cache-Control', 'no-store').type('html').send(profilePage(user));
+  });
+
+  app.post('/logout', async (req, res) => {
+    if (!isSameOrigin(req, baseUrl)) {
+      res.status(403).type('text').send('cross-origin logout refused');
+      return;
+    }
+
+    const token = req.session.apiToken as SessionToken | undefined;
+    if (token !== undefined) await denyList.add(token.jti, token.expiresAt);
+    const subject = sessionUser(req)?.id;
+    await req.session.destroy();
+    audit.emit('auth.logout', { subject });
+    res.redirect(303, '/');
+  });
+
+  app.use((_req, res) => {
+    res.status(404).type('text').send('not found');
+  });
+  app.use(authErrorHandler({ logger }));
+  return app;
+}

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+
+import type { Browser } from 'playwright-core';
+
+import { spawnReady } from '../../../test-support/spawn-ready.js';
+import type { SpawnedProcess } from '../../../test-support/spawn-ready.js';
+import { launchChromium } from './helpers/chromium.js';
+
+const DEMO_DIR = path.resolve(__dirname, '..');
+
+interface DemoReady {
+  url: string;
+  idp: string;
+}
+
+describe('demo login flow in Chromium', () => {
+  let demo: SpawnedProcess<DemoReady>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    demo = await spawnReady<DemoReady>({
+      script: path.join(DEMO_DIR, 'src/main.ts'),
+      cwd: DEMO_DIR,
+      env: { PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'warn' },
+      readyPrefix: 'PORTCULLIS_DEMO_READY',
+    });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('signs in at the local IdP, calls the API, and logs out', async () => {
+    const { url } = demo.ready;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    await page.goto(url);
+    await page.click('#login-dev');
+    await page.waitForSelector('input[name=email]');
+    await page.fill('input[name=email]', 'alice@example.test');
+    await page.fill('input[name=password]', 'alice-password');
+    await Promise.all([
+      page.waitForURL(`${url}/profile`),
+      page.click('button[type=submit]'),
+    ]);
+
+    expect(await page.textContent('#user-name')).toBe('Alice Example');
+    const result = page.locator('#api-result:not([data-status=pending])');
+    await result.waitFor();
+    expect(await result.getAttribute('data-status')).toBe('200');
+    const accountId = await page.textContent('#account-id');
+    const api = JSON.parse((await result.textContent())!.split('\n').slice(1).join('\n'));
+    expect(api.sub).toBe(accountId);
+
+    const cookies = await context.cookies(url);
+    const session = cookies.find((c) => c.name === 'portcullis.sid');
+    expect(session?.httpOnly).toBe(true);
+    expect(cookies.some((c) => /token/i.test(c.name))).toBe(false);
+    expect(await page.evaluate(() => document.cookie)).not.toContain('portcullis.sid');
+
+    await Promise.all([page.waitForURL(`${url}/`), page.click('#logout')]);
+    expect(await page.isVisible('#login-dev')).toBe(true);
+
+    const inBrowser = await page.evaluate(async () => {
+      const res = await fetch('/api/me');
+      return { status: res.status, challenge: res.headers.get('www-authenticate') };
+    });
+    expect(inBrowser).toEqual({ status: 401, challenge: 'Bearer' });
+
+    const oldCookie = `portcullis.sid=${session!.value}`;
+    const api401 = await fetch(`${url}/api/me`, { headers: { cookie: oldCookie } });
+    expect(api401.status).toBe(401);
+    expect(api401.headers.get('www-authenticate')).toBe('Bearer');
+    const profile = await fetch(`${url}/profile`, {
+      headers: { cookie: oldCookie },
+      redirect: 'manual',
+    });
+    expect(profile.status).toBe(303);
+    expect(profile.headers.get('location')).toBe('/');
+
+    await context.close();
+  }, 60_000);
+});

@@ -20,7 +20,9 @@ export function configError(
 
 /** True for http(s) URLs whose host is a loopback name or address. */
 export function isLoopbackUrl(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
+  return (
+    LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost')
+  );
 }
 
 /**

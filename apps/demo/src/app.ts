@@ -7,7 +7,7 @@
 
 import express from 'express';
 import helmet from 'helmet';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { authErrorHandler } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
 import { createFederatedLogin } from '@portcullis/federated-login';
@@ -92,7 +92,7 @@ function isSameOrigin(req: Request, baseUrl: URL): boolean {
 }
 
 /** Builds the demo's Express application. */
-export async function createDemoApp(options: DemoAppOptions) {
+export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
   const { logger, audit } = options;
   const baseUrl = new URL(options.baseUrl);
   const audience = new URL('/api', baseUrl).href;
@@ -161,7 +161,9 @@ export async function createDemoApp(options: DemoAppOptions) {
   );
 
   app.get('/', (req, res) => {
-    res.type('html').send(homePage(login.providers, sessionUser(req), options.testUsers));
+    res
+      .type('html')
+      .send(homePage(login.providers, sessionUser(req), options.testUsers));
   });
 
   app.get('/profile', (req, res) => {

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   logAuditEvents(audit, logger);
 
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(config.port, config.host, resolve),
+  );
   const { port } = server.address() as AddressInfo;
   const baseUrl = config.publicUrl ?? `http://${config.host}:${port}`;
 

@@ -53,12 +53,17 @@ export function homePage(
   const buttons = providers
     .map((p) => {
       const label =
-        p.name === 'google' ? 'Sign in with Google' : `Sign in with ${p.displayName}`;
+        p.name === 'google'
+          ? 'Sign in with Google'
+          : `Sign in with ${p.displayName}`;
       return `<a class="button" id="login-${esc(p.name)}" href="${esc(p.loginPath)}">${esc(label)}</a>`;
     })
     .join('\n');
   const rows = testUsers
-    .map((u) => `<tr><td>${esc(u.email)}</td><td><code>${esc(u.password)}</code></td></tr>`)
+    .map(
+      (u) =>
+        `<tr><td>${esc(u.email)}</td><td><code>${esc(u.password)}</code></td></tr>`,
+    )
     .join('');
   const credentials = rows
     ? `<h2>Test users of the local IdP</h2>

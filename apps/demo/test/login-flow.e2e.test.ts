@@ -52,26 +52,35 @@ describe('demo login flow in Chromium', () => {
     await result.waitFor();
     expect(await result.getAttribute('data-status')).toBe('200');
     const accountId = await page.textContent('#account-id');
-    const api = JSON.parse((await result.textContent())!.split('\n').slice(1).join('\n'));
+    const api = JSON.parse(
+      (await result.textContent())!.split('\n').slice(1).join('\n'),
+    );
     expect(api.sub).toBe(accountId);
 
     const cookies = await context.cookies(url);
     const session = cookies.find((c) => c.name === 'portcullis.sid');
     expect(session?.httpOnly).toBe(true);
     expect(cookies.some((c) => /token/i.test(c.name))).toBe(false);
-    expect(await page.evaluate(() => document.cookie)).not.toContain('portcullis.sid');
+    expect(await page.evaluate(() => document.cookie)).not.toContain(
+      'portcullis.sid',
+    );
 
     await Promise.all([page.waitForURL(`${url}/`), page.click('#logout')]);
     expect(await page.isVisible('#login-dev')).toBe(true);
 
     const inBrowser = await page.evaluate(async () => {
       const res = await fetch('/api/me');
-      return { status: res.status, challenge: res.headers.get('www-authenticate') };
+      return {
+        status: res.status,
+        challenge: res.headers.get('www-authenticate'),
+      };
     });
     expect(inBrowser).toEqual({ status: 401, challenge: 'Bearer' });
 
     const oldCookie = `portcullis.sid=${session!.value}`;
-    const api401 = await fetch(`${url}/api/me`, { headers: { cookie: oldCookie } });
+    const api401 = await fetch(`${url}/api/me`, {
+      headers: { cookie: oldCookie },
+    });
     expect(api401.status).toBe(401);
     expect(api401.headers.get('www-authenticate')).toBe('Bearer');
     const profile = await fetch(`${url}/profile`, {

@@ -1,0 +1,55 @@
+/**
+ * Reads a bearer token from the Authorization request header field
+ * (RFC 6750 section 2.1). Query parameters and form bodies are not read.
+ */
+
+import {
+  MissingTokenError,
+  INVALID_TOKEN_DESCRIPTION,
+  invalidTokenError,
+  malformedHeaderError,
+} from './errors.js';
+
+// RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" /
+// "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+// RFC 9110 section 11.4: credentials = auth-scheme [ 1*SP token68 ].
+const LEADING_SPACES = /^ +/;
+const BEARER_WITH_OTHER_SEPARATOR = /^bearer\s/i;
+
+/**
+ * Returns the bearer token of an Authorization header value.
+ *
+ * A missing or empty header, or one with another scheme, carries no bearer
+ * credentials. The scheme is matched case-insensitively (RFC 9110 section
+ * 11.1).
+ *
+ * @throws MissingTokenError (401) when there are no bearer credentials.
+ * @throws InvalidRequestError (400) when the credentials are malformed.
+ * @throws InvalidTokenError (401) when the token exceeds `maxTokenBytes`.
+ */
+export function extractBearerToken(
+  header: string | undefined,
+  maxTokenBytes: number,
+): string {
+  const value = header?.trim() ?? '';
+  if (value.length === 0) throw new MissingTokenError();
+
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? value : value.slice(0, space);
+  if (scheme.toLowerCase() !== 'bearer') {
+    if (BEARER_WITH_OTHER_SEPARATOR.test(value)) throw malformedHeaderError();
+    throw new MissingTokenError();
+  }
+
+  const token =
+    space === -1 ? '' : value.slice(space + 1).replace(LEADING_SPACES, '');
+  if (token.length === 0) throw malformedHeaderError();
+  if (Buffer.byteLength(token) > maxTokenBytes) {
+    throw invalidTokenError(INVALID_TOKEN_DESCRIPTION);
+  }
+
+  if (!B64TOKEN.test(token)) throw malformedHeaderError();
+  return token;
+}

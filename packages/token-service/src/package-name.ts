@@ -1,0 +1,3 @@
+/** The package name that starts every configuration error message. */
+
+export const PACKAGE_NAME = '@portcullis/token-service';

@@ -118,7 +118,9 @@ export function spawnReady<T>(
     child.once('close', onExit);
     child.once('error', (error) => settle(error));
     const timer = setTimeout(() => {
-      settle(new Error(`${name} not ready after ${READY_TIMEOUT_MS} ms\n${stderr}`));
+      settle(
+        new Error(`${name} not ready after ${READY_TIMEOUT_MS} ms\n${stderr}`),
+      );
     }, READY_TIMEOUT_MS);
 
     child.stdout?.on('data', (chunk: string) => {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
-const READY_TIMEOUT_MS = 30_000;
+const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const MAX_OUTPUT_CHARS = 16_000;
 
@@ -26,6 +26,8 @@ export interface SpawnReadyOptions {
   env?: Record<string, string>;
   /** The ready line's first word, such as `PORTCULLIS_DEMO_READY`. */
   readyPrefix: string;
+  /** How long to wait for the ready line. Default: 30000 ms. */
+  readyTimeoutMs?: number;
 }
 
 /** A child process that printed its ready line. */
@@ -69,7 +71,7 @@ function findReadyJson(stdout: string, prefix: string): string | undefined {
 
 /**
  * Starts the script and resolves once it prints its ready line. Rejects
- * with the child's stderr when it exits first, or after 30 s.
+ * with the child's stderr when it exits first, or when the wait times out.
  */
 export function spawnReady<T>(
   options: SpawnReadyOptions,
@@ -93,7 +95,7 @@ export function spawnReady<T>(
 
   return new Promise((resolve, reject) => {
     let settled = false;
-    const settle = (result: Error | { json: string }) => {
+    const settle = (result: Error | { ready: T }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -104,7 +106,7 @@ export function spawnReady<T>(
       }
 
       resolve({
-        ready: JSON.parse(result.json) as T,
+        ready: result.ready,
         stderr: () => stderr,
         stop: () => stopChild(child),
       });
@@ -117,17 +119,21 @@ export function spawnReady<T>(
     };
     child.once('close', onExit);
     child.once('error', (error) => settle(error));
+    const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     const timer = setTimeout(() => {
-      settle(
-        new Error(`${name} not ready after ${READY_TIMEOUT_MS} ms\n${stderr}`),
-      );
-    }, READY_TIMEOUT_MS);
+      settle(new Error(`${name} not ready after ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
 
     child.stdout?.on('data', (chunk: string) => {
       if (settled) return;
       stdout = (stdout + chunk).slice(-MAX_OUTPUT_CHARS);
       const json = findReadyJson(stdout, options.readyPrefix);
-      if (json !== undefined) settle({ json });
+      if (json === undefined) return;
+      try {
+        settle({ ready: JSON.parse(json) as T });
+      } catch {
+        settle(new Error(`${name} printed a malformed ready line: ${json}`));
+      }
     });
   });
 }

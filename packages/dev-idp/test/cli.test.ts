@@ -1,6 +1,6 @@
 import { runCli } from './helpers/run-cli.js';
 import type { CliRun } from './helpers/run-cli.js';
-import { Browser } from './helpers/browser.js';
+import { Browser } from '../../../test-support/http-browser.js';
 import { buildAuthRequest, discover } from './helpers/oidc.js';
 import type { Discovery } from './helpers/oidc.js';
 

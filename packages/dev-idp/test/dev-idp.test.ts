@@ -3,8 +3,8 @@ import type { JsonWebKey } from 'node:crypto';
 
 import { spawnDevIdp } from '../../../test-support/spawn-dev-idp.js';
 import type { SpawnedDevIdp } from '../../../test-support/spawn-dev-idp.js';
-import { Browser } from './helpers/browser.js';
-import type { Hop } from './helpers/browser.js';
+import { Browser } from '../../../test-support/http-browser.js';
+import type { Hop } from '../../../test-support/http-browser.js';
 import {
   basicAuth,
   buildAuthRequest,

@@ -63,10 +63,31 @@ export class LoginError extends Error {
   }
 }
 
+// Compared by name, not instanceof: fetch's errors come from another realm
+// under some runners and sandboxes.
+function errorName(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : '';
+}
+
 function isNetworkFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
-  return error instanceof TypeError && error.message === 'fetch failed';
+  const name = errorName(error);
+  if (name === 'TimeoutError' || name === 'AbortError') return true;
+  return name === 'TypeError' && (error as Error).message === 'fetch failed';
+}
+
+// openid-client may wrap a fetch failure in its own error; look through a
+// few levels of `cause`.
+const MAX_CAUSE_DEPTH = 3;
+
+function hasNetworkFailure(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth <= MAX_CAUSE_DEPTH; depth += 1) {
+    if (isNetworkFailure(current)) return true;
+    current = (current as { cause?: unknown } | null)?.cause;
+    if (current === undefined) return false;
+  }
+  return false;
 }
 
 /**
@@ -75,12 +96,11 @@ function isNetworkFailure(error: unknown): boolean {
  */
 export function toLoginError(error: unknown): LoginError {
   if (error instanceof LoginError) return error;
-  if (isNetworkFailure(error)) {
+  if (hasNetworkFailure(error)) {
     return new LoginError('LOGIN_IDP_UNAVAILABLE', { cause: error });
   }
 
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'AuthorizationResponseError') {
+  if (errorName(error) === 'AuthorizationResponseError') {
     return new LoginError('LOGIN_IDP_ERROR', { cause: error });
   }
   return new LoginError('LOGIN_RESPONSE_INVALID', { cause: error });

@@ -27,6 +27,14 @@ describe('toLoginError', () => {
       'LOGIN_RESPONSE_INVALID',
       400,
     ],
+    [
+      'a fetch failure wrapped by the client',
+      Object.assign(new Error('something went wrong'), {
+        cause: new TypeError('fetch failed'),
+      }),
+      'LOGIN_IDP_UNAVAILABLE',
+      503,
+    ],
     ['a thrown string', 'boom', 'LOGIN_RESPONSE_INVALID', 400],
   ])('maps %s', (_name, thrown, code, status) => {
     const error = toLoginError(thrown);

@@ -1,0 +1,191 @@
+import { Browser } from '../../../test-support/http-browser.js';
+import type { Hop } from '../../../test-support/http-browser.js';
+import { startLoginHarness } from './helpers/login-app.js';
+import type { LoginHarness } from './helpers/login-app.js';
+
+let harness: LoginHarness;
+
+beforeAll(async () => {
+  harness = await startLoginHarness();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+beforeEach(() => {
+  harness.resolved.length = 0;
+  harness.events.length = 0;
+  harness.answer.value = { id: 'local-1' };
+});
+
+/** Starts a login and signs in at the IdP; returns the callback URL. */
+async function loginAtIdp(
+  browser: Browser,
+  email = 'alice@example.test',
+  password = 'alice-password',
+): Promise<string> {
+  const start = await browser.request(`${harness.baseUrl}/login/dev`);
+  const page = (await browser.follow(start)) as Hop;
+  const submitted = await browser.postForm(`${page.url}/login`, {
+    email,
+    password,
+  });
+  const callback = await browser.follow(submitted, (location) =>
+    location.startsWith(`${harness.baseUrl}/login/dev/callback`),
+  );
+  if (typeof callback !== 'string') throw new Error('no callback reached');
+  return callback;
+}
+
+function sessionCookie(browser: Browser): string | undefined {
+  return browser.cookies.get('portcullis.sid');
+}
+
+describe('createFederatedLogin against the dev IdP', () => {
+  it('sends an authorization request with PKCE S256, state and nonce', async () => {
+    const hop = await new Browser().request(`${harness.baseUrl}/login/dev`);
+    const location = new URL(hop.response.headers.get('location')!);
+
+    expect(hop.response.status).toBe(302);
+    expect(location.origin).toBe(harness.idp.issuer);
+    expect(location.searchParams.get('response_type')).toBe('code');
+    expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(location.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(location.searchParams.get('state')).toMatch(/^[\w-]{40,}$/);
+    expect(location.searchParams.get('nonce')).toMatch(/^[\w-]{40,}$/);
+    expect(location.searchParams.get('redirect_uri')).toBe(
+      `${harness.baseUrl}/login/dev/callback`,
+    );
+  });
+
+  it('signs the user in on a new session id with a normalised profile', async () => {
+    const browser = new Browser();
+    const callbackUrl = await loginAtIdp(browser);
+    const before = sessionCookie(browser);
+    const callback = await browser.request(callbackUrl);
+
+    expect(callback.response.status).toBe(303);
+    expect(callback.response.headers.get('location')).toBe('/me');
+    expect(sessionCookie(browser)).toBeDefined();
+    expect(sessionCookie(browser)).not.toBe(before);
+    expect(harness.resolved).toHaveLength(1);
+    expect(harness.resolved[0]).toMatchObject({
+      provider: 'dev',
+      issuer: harness.idp.issuer,
+      subject: 'user-alice',
+      email: 'alice@example.test',
+      emailVerified: true,
+      name: 'Alice Example',
+    });
+    const me = await browser.request(`${harness.baseUrl}/me`);
+    expect(JSON.parse(me.body)).toMatchObject({
+      user: { id: 'local-1' },
+      login: { provider: 'dev', subject: 'user-alice' },
+    });
+    expect(harness.events.map((e) => e.type)).toContain('auth.login.succeeded');
+  });
+
+  it('reports an unverified email as unverified', async () => {
+    const browser = new Browser();
+    await browser.request(
+      await loginAtIdp(browser, 'mallory@example.test', 'mallory-password'),
+    );
+
+    expect(harness.resolved[0]?.emailVerified).toBe(false);
+  });
+
+  describe('when the response is tampered with or out of place', () => {
+    it.each<[string, (url: URL) => void]>([
+      [
+        'a changed state',
+        (url) => url.searchParams.set('state', 'x'.repeat(43)),
+      ],
+      ['a missing state', (url) => url.searchParams.delete('state')],
+      ['a forged code', (url) => url.searchParams.set('code', 'forged')],
+      [
+        'a wrong iss',
+        (url) => url.searchParams.set('iss', 'https://evil.example'),
+      ],
+    ])('refuses %s with 400 and signs nobody in', async (_name, tamper) => {
+      const browser = new Browser();
+      const callbackUrl = new URL(await loginAtIdp(browser));
+      tamper(callbackUrl);
+      const hop = await browser.request(callbackUrl.href);
+
+      expect(hop.response.status).toBe(400);
+      expect(hop.body).toContain('LOGIN_RESPONSE_INVALID');
+      expect(hop.body).not.toMatch(/at \/|Error:/);
+      expect(harness.resolved).toHaveLength(0);
+      const me = await browser.request(`${harness.baseUrl}/me`);
+      expect(JSON.parse(me.body)).toEqual({ user: null, login: null });
+    });
+
+    it('refuses a callback replayed after a successful login', async () => {
+      const browser = new Browser();
+      const callbackUrl = await loginAtIdp(browser);
+      await browser.request(callbackUrl);
+      const replay = await browser.request(callbackUrl);
+
+      expect(replay.response.status).toBe(400);
+      expect(replay.body).toContain('LOGIN_TRANSACTION_MISSING');
+      expect(harness.resolved).toHaveLength(1);
+    });
+
+    it('explains a callback that arrives without its login transaction', async () => {
+      const callbackUrl = await loginAtIdp(new Browser());
+      const stranger = await new Browser().request(callbackUrl);
+
+      expect(stranger.response.status).toBe(400);
+      expect(stranger.body).toContain('LOGIN_TRANSACTION_MISSING');
+      expect(stranger.body).toContain('Cookies may be blocked');
+      expect(stranger.body).toContain('href="/login/dev"');
+      expect(harness.resolved).toHaveLength(0);
+    });
+  });
+
+  it('shows LOGIN_CANCELLED when the user cancels at the IdP', async () => {
+    const browser = new Browser();
+    const start = await browser.request(`${harness.baseUrl}/login/dev`);
+    const page = (await browser.follow(start)) as Hop;
+    const abort = await browser.request(`${page.url}/abort`);
+    const end = (await browser.follow(abort)) as Hop;
+
+    expect(end.response.status).toBe(400);
+    expect(end.body).toContain('LOGIN_CANCELLED');
+    expect(harness.resolved).toHaveLength(0);
+  });
+
+  it('refuses the login when resolveUser answers false', async () => {
+    harness.answer.value = false;
+    const browser = new Browser();
+    const hop = await browser.request(await loginAtIdp(browser));
+
+    expect(hop.response.status).toBe(403);
+    expect(hop.body).toContain('LOGIN_REFUSED');
+    const me = await browser.request(`${harness.baseUrl}/me`);
+    expect(JSON.parse(me.body)).toEqual({ user: null, login: null });
+  });
+
+  it('answers 404 for an unknown provider', async () => {
+    const hop = await new Browser().request(`${harness.baseUrl}/login/nope`);
+
+    expect(hop.response.status).toBe(404);
+    expect(hop.body).toContain('LOGIN_UNKNOWN_PROVIDER');
+  });
+
+  it('answers 503 when the IdP cannot be reached', async () => {
+    const hop = await new Browser().request(`${harness.baseUrl}/login/down`);
+
+    expect(hop.response.status).toBe(503);
+    expect(hop.body).toContain('LOGIN_IDP_UNAVAILABLE');
+    expect(hop.body).not.toContain('ECONNREFUSED');
+    expect(harness.events).toContainEqual(
+      expect.objectContaining({
+        type: 'auth.login.failed',
+        provider: 'down',
+        code: 'LOGIN_IDP_UNAVAILABLE',
+      }),
+    );
+  });
+});

@@ -87,7 +87,15 @@ function attachSessionToken(tokens: TokenService, audience: string) {
   };
 }
 
+/**
+ * True when the browser says the request came from this site: Fetch
+ * Metadata where sent, else the Origin header. With helmet's no-referrer
+ * policy Chromium sends `Origin: null` on form posts, so Fetch Metadata is
+ * read first.
+ */
 function isSameOrigin(req: Request, baseUrl: URL): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
   return req.get('origin') === baseUrl.origin;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs everything the tests need, type-checks and
-# builds every package, runs every jest suite (the browser test included) and prints one
-# closing line with the totals.
+# builds every package, runs every jest suite (the browser test included)
+# and prints one closing line with the totals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

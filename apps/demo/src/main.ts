@@ -19,6 +19,7 @@ import { readConfig } from './config.js';
 import { createLogger, logAuditEvents } from './logging.js';
 
 const DEMO_CLIENT_ID = 'portcullis-demo';
+const GOOGLE_OFF = 'off (set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       'Portcullis demo is running.',
       `  Open:           ${baseUrl}`,
       `  Local test IdP: ${idp.issuer}`,
-      `  Google sign-in: ${config.google ? 'enabled' : 'off (set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET)'}`,
+      `  Google sign-in: ${config.google ? 'enabled' : GOOGLE_OFF}`,
       '  Test users (email, password):',
       users,
       '',

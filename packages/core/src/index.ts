@@ -29,6 +29,8 @@ export type { AuthErrorHandlerOptions } from './error-handler.js';
 export {
   configError,
   isLoopbackUrl,
+  optionalAuditBus,
+  optionalLogger,
   parseSecureUrl,
   positiveInteger,
   rejectUnknownKeys,

@@ -4,6 +4,10 @@
  * the option path, so a misconfigured application fails at startup.
  */
 
+import type { AuditBus } from './audit.js';
+import { silentLogger } from './logger.js';
+import type { Logger } from './logger.js';
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
@@ -113,4 +117,41 @@ export function rejectUnknownKeys(
       throw configError(packageName, key, 'is not a known option');
     }
   }
+}
+
+/**
+ * Checks an optional `audit` option: undefined, or an object with `emit`.
+ *
+ * @throws TypeError when the value is something else.
+ */
+export function optionalAuditBus(
+  packageName: string,
+  value: unknown,
+): AuditBus | undefined {
+  if (value === undefined) return undefined;
+  if (typeof (value as Partial<AuditBus> | null)?.emit === 'function') {
+    return value as AuditBus;
+  }
+
+  throw configError(packageName, 'audit', 'must be an AuditBus');
+}
+
+/**
+ * Checks an optional `logger` option; undefined gives the silent logger.
+ *
+ * @throws TypeError when the value lacks one of the four methods.
+ */
+export function optionalLogger(packageName: string, value: unknown): Logger {
+  if (value === undefined) return silentLogger;
+  const logger = value as Partial<Logger> | null;
+  const methods = ['debug', 'info', 'warn', 'error'] as const;
+  if (methods.every((name) => typeof logger?.[name] === 'function')) {
+    return value as Logger;
+  }
+
+  throw configError(
+    packageName,
+    'logger',
+    'must have debug, info, warn and error methods',
+  );
 }

@@ -1,9 +1,12 @@
 import {
   isLoopbackUrl,
+  optionalAuditBus,
+  optionalLogger,
   parseSecureUrl,
   positiveInteger,
   rejectUnknownKeys,
   requireString,
+  silentLogger,
 } from '../src/index.js';
 
 const PKG = '@portcullis/test';
@@ -68,4 +71,25 @@ describe('rejectUnknownKeys', () => {
       rejectUnknownKeys(PKG, { audiance: 'x' }, ['audience']),
     ).toThrow('"audiance" is not a known option');
   });
+});
+
+describe('optionalAuditBus and optionalLogger', () => {
+  it('accept undefined and well-formed values', () => {
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+    expect(optionalAuditBus(PKG, undefined)).toBeUndefined();
+    expect(optionalLogger(PKG, undefined)).toBe(silentLogger);
+    expect(optionalLogger(PKG, logger)).toBe(logger);
+  });
+
+  it.each([null, {}, { emit: 'x' }])('refuse the audit bus %p', (value) => {
+    expect(() => optionalAuditBus(PKG, value)).toThrow('"audit"');
+  });
+
+  it.each([null, console.log, { info() {} }])(
+    'refuse the logger %p',
+    (value) => {
+      expect(() => optionalLogger(PKG, value)).toThrow('"logger"');
+    },
+  );
 });

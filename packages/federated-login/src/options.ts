@@ -8,8 +8,9 @@ import {
   isLoopbackUrl,
   parseSecureUrl,
   rejectUnknownKeys,
+  optionalAuditBus,
+  optionalLogger,
   requireString,
-  silentLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
 import type { Request } from 'express';
@@ -165,7 +166,7 @@ export function normalizeOptions(
     providers,
     resolveUser: options.resolveUser,
     successRedirect,
-    audit: options.audit,
-    logger: options.logger ?? silentLogger,
+    audit: optionalAuditBus(PACKAGE, options.audit),
+    logger: optionalLogger(PACKAGE, options.logger),
   });
 }

@@ -12,7 +12,8 @@ import {
   positiveInteger,
   rejectUnknownKeys,
   requireString,
-  silentLogger,
+  optionalAuditBus,
+  optionalLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
 
@@ -170,30 +171,6 @@ function checkOptionalFunction<T>(path: string, value: unknown): T | undefined {
   throw configError(PACKAGE_NAME, path, 'must be a function');
 }
 
-function checkAudit(value: unknown): AuditBus | undefined {
-  if (value === undefined) return undefined;
-  if (typeof (value as Partial<AuditBus> | null)?.emit === 'function') {
-    return value as AuditBus;
-  }
-
-  throw configError(PACKAGE_NAME, 'audit', 'must be an AuditBus');
-}
-
-function checkLogger(value: unknown): Logger {
-  if (value === undefined) return silentLogger;
-  const methods = ['debug', 'info', 'warn', 'error'] as const;
-  const logger = value as Partial<Logger> | null;
-  if (methods.every((name) => typeof logger?.[name] === 'function')) {
-    return value as Logger;
-  }
-
-  throw configError(
-    PACKAGE_NAME,
-    'logger',
-    'must have debug, info, warn and error methods',
-  );
-}
-
 /**
  * Validates `options` and returns the frozen config.
  *
@@ -226,8 +203,8 @@ export function normalizeOptions(options: unknown): GuardConfig {
       'isRevoked',
       input.isRevoked,
     ),
-    audit: checkAudit(input.audit),
-    logger: checkLogger(input.logger),
+    audit: optionalAuditBus(PACKAGE_NAME, input.audit),
+    logger: optionalLogger(PACKAGE_NAME, input.logger),
   });
 }
 

@@ -7,8 +7,9 @@ import {
   configError,
   parseSecureUrl,
   positiveInteger,
+  optionalAuditBus,
+  optionalLogger,
   rejectUnknownKeys,
-  silentLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
 import type { SessionStore } from '@portcullis/stores';
@@ -145,7 +146,7 @@ export function normalizeSessionOptions(
     );
   }
 
-  const logger = options.logger ?? silentLogger;
+  const logger = optionalLogger(PACKAGE, options.logger);
   if (!secure) {
     logger.warn(`${PACKAGE}: plain http origin, cookies are not Secure`, {
       origin: origin.origin,
@@ -159,7 +160,7 @@ export function normalizeSessionOptions(
     sameSite,
     idleTimeoutSeconds: idle,
     absoluteTimeoutSeconds: absolute,
-    audit: options.audit,
+    audit: optionalAuditBus(PACKAGE, options.audit),
     logger,
     now: options.now ?? Date.now,
   });

@@ -23,7 +23,9 @@ export function createMemorySessionStore(
   return {
     async get(key) {
       const json = map.get(key);
-      return json === undefined ? undefined : (JSON.parse(json) as SessionRecord);
+      return json === undefined
+        ? undefined
+        : (JSON.parse(json) as SessionRecord);
     },
     async set(key, record, ttlSeconds) {
       map.set(key, JSON.stringify(record), now() + ttlSeconds * 1000);

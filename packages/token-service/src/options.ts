@@ -11,7 +11,8 @@ import {
   parseSecureUrl,
   positiveInteger,
   rejectUnknownKeys,
-  silentLogger,
+  optionalAuditBus,
+  optionalLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
 
@@ -93,30 +94,6 @@ function checkAlgorithm(value: unknown): SigningAlgorithm {
   throw configError(PACKAGE_NAME, 'algorithm', 'must be "ES256" or "EdDSA"');
 }
 
-function checkAudit(value: unknown): AuditBus | undefined {
-  if (value === undefined) return undefined;
-  if (typeof (value as Partial<AuditBus> | null)?.emit === 'function') {
-    return value as AuditBus;
-  }
-
-  throw configError(PACKAGE_NAME, 'audit', 'must be an AuditBus');
-}
-
-function checkLogger(value: unknown): Logger {
-  if (value === undefined) return silentLogger;
-  const methods = ['debug', 'info', 'warn', 'error'] as const;
-  const logger = value as Partial<Logger> | null;
-  if (methods.every((name) => typeof logger?.[name] === 'function')) {
-    return value as Logger;
-  }
-
-  throw configError(
-    PACKAGE_NAME,
-    'logger',
-    'must have debug, info, warn and error methods',
-  );
-}
-
 /**
  * Validates `options` and returns the frozen config.
  *
@@ -144,8 +121,8 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
       input.accessTokenTtlSeconds,
       DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     ),
-    audit: checkAudit(input.audit),
-    logger: checkLogger(input.logger),
+    audit: optionalAuditBus(PACKAGE_NAME, input.audit),
+    logger: optionalLogger(PACKAGE_NAME, input.logger),
   });
 }
 

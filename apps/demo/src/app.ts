@@ -73,7 +73,7 @@ function attachSessionToken(tokens: TokenService, audience: string) {
         audience,
         clientId: 'portcullis-demo',
         scope: ['profile:read'],
-        sessionId: req.session.id,
+        sessionId: req.session.publicId,
       });
       token = {
         accessToken: minted.accessToken,
@@ -130,6 +130,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     audience,
     jwksUri: tokens.jwksUri,
     algorithms: ['ES256'],
+    requiredType: 'at+jwt',
     isRevoked: (claims) => denyList.has(String(claims.jti)),
     audit,
     logger,
@@ -163,6 +164,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
         iss: claims.iss,
         aud: claims.aud,
         scope: claims.scope,
+        sid: claims.sid,
         exp: claims.exp,
       });
     },

@@ -1,6 +1,7 @@
 /**
  * Server-rendered pages of the demo. Every value that came from a user or
- * an IdP is escaped; scripts and styles are files, so the CSP stays strict.
+ * an IdP is escaped; scripts and styles are files, so `script-src` can stay
+ * `'self'`.
  */
 
 import type { ProviderLink } from '@portcullis/federated-login';

@@ -64,6 +64,8 @@ describe('demo login flow in Chromium', () => {
     expect(await page.evaluate(() => document.cookie)).not.toContain(
       'portcullis.sid',
     );
+    expect(api.sid).toMatch(/^[\w-]{43}$/);
+    expect(api.sid).not.toBe(session!.value);
 
     await Promise.all([page.waitForURL(`${url}/`), page.click('#logout')]);
     expect(await page.isVisible('#login-dev')).toBe(true);

@@ -54,6 +54,21 @@ describe('authErrorHandler', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it('answers a client error raised by Express with its 4xx status', async () => {
+    const app = express();
+    app.get('/login/:provider', (_req, res) => {
+      res.send('unreachable');
+    });
+    app.use(authErrorHandler());
+    const res = await request(app).get('/login/%zz');
+
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'the request is malformed',
+    });
+  });
+
   it('logs the cause of a 503', async () => {
     const logged: unknown[] = [];
     const logger: Logger = {

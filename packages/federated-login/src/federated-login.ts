@@ -9,6 +9,7 @@
 import { Passport } from 'passport';
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { AuthenticateOptions } from 'passport';
 
 import { LoginError, toLoginError } from './errors.js';
 import { normalizeOptions } from './options.js';
@@ -71,6 +72,19 @@ function call(
   return new Promise((resolve, reject) => {
     session[method]((err) => (err ? reject(err) : resolve()));
   });
+}
+
+// HEAD reaches GET routes in Express; link checkers and prefetchers must
+// neither start a login nor consume one.
+function refuseHead(req: Request, res: Response): boolean {
+  if (req.method !== 'HEAD') return false;
+  res.status(405).set('Allow', 'GET').end();
+  return true;
+}
+
+function hasAuthorizationResult(req: Request): boolean {
+  const query = req.query as Record<string, unknown>;
+  return query.code !== undefined || query.error !== undefined;
 }
 
 function failureFromInfo(info: unknown): LoginError {
@@ -172,12 +186,13 @@ export function createFederatedLogin(
   const router = Router();
 
   router.get('/login/:provider', async function startLogin(req, res, next) {
+    if (refuseHead(req, res)) return;
     const provider = await withStrategy(req, res);
     if (provider === undefined) return;
 
     passport.authenticate(
       provider.name,
-      { session: false },
+      { session: false, phase: 'start' } as AuthenticateOptions,
       (error: unknown) => {
         fail(res, provider, error);
       },
@@ -187,8 +202,15 @@ export function createFederatedLogin(
   router.get(
     '/login/:provider/callback',
     async function finishLogin(req, res, next: NextFunction) {
+      if (refuseHead(req, res)) return;
       const provider = await withStrategy(req, res);
       if (provider === undefined) return;
+
+      // A callback without a result leaves the login in progress untouched.
+      if (!hasAuthorizationResult(req)) {
+        fail(res, provider, new LoginError('LOGIN_RESPONSE_INVALID'));
+        return;
+      }
 
       const done = (error: unknown, profile: unknown, info: unknown) => {
         if (error) return fail(res, provider, error);
@@ -198,11 +220,11 @@ export function createFederatedLogin(
           fail(res, provider, e),
         );
       };
-      passport.authenticate(provider.name, { session: false }, done)(
-        req,
-        res,
-        next,
-      );
+      passport.authenticate(
+        provider.name,
+        { session: false, phase: 'callback' } as AuthenticateOptions,
+        done,
+      )(req, res, next);
     },
   );
 

@@ -31,7 +31,20 @@ export interface ResolvedProvider {
   insecure: boolean;
 }
 
+/** Which route a strategy call serves; passed as an authenticate option. */
+export type LoginPhase = 'start' | 'callback';
+
 class StateAndNonceStrategy extends Strategy {
+  // The route decides, not the query string: a start URL carrying `code`
+  // or `error` still starts a login, and a callback never starts one.
+  override shouldInitiateAuthRequest(
+    _req: Request,
+    _currentUrl: URL,
+    options: AuthenticateOptions,
+  ): boolean {
+    return (options as { phase?: LoginPhase }).phase === 'start';
+  }
+
   override authorizationRequestParams(
     req: Request,
     options: AuthenticateOptions,

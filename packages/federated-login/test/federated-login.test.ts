@@ -167,6 +167,41 @@ describe('createFederatedLogin against the dev IdP', () => {
     expect(JSON.parse(me.body)).toEqual({ user: null, login: null });
   });
 
+  it('starts a login even when the start URL carries callback parameters', async () => {
+    const hop = await new Browser().request(
+      `${harness.baseUrl}/login/dev?code=x&state=y&error=access_denied`,
+    );
+
+    expect(hop.response.status).toBe(302);
+    expect(hop.response.headers.get('location')).toContain(harness.idp.issuer);
+  });
+
+  it('answers a callback without a result with 400 and keeps the login going', async () => {
+    const browser = new Browser();
+    const callbackUrl = await loginAtIdp(browser);
+    const bare = await browser.request(`${harness.baseUrl}/login/dev/callback`);
+    const real = await browser.request(callbackUrl);
+
+    expect(bare.response.status).toBe(400);
+    expect(bare.body).toContain('LOGIN_RESPONSE_INVALID');
+    expect(real.response.status).toBe(303);
+    expect(harness.resolved).toHaveLength(1);
+  });
+
+  it.each(['/login/dev', '/login/dev/callback?code=x&state=y'])(
+    'answers HEAD %s with 405, starting nothing and auditing nothing',
+    async (path) => {
+      const hop = await new Browser().request(`${harness.baseUrl}${path}`, {
+        method: 'HEAD',
+      });
+
+      expect(hop.response.status).toBe(405);
+      expect(hop.response.headers.get('allow')).toBe('GET');
+      expect(hop.response.headers.get('set-cookie')).toBeNull();
+      expect(harness.events).toHaveLength(0);
+    },
+  );
+
   it('answers 404 for an unknown provider', async () => {
     const hop = await new Browser().request(`${harness.baseUrl}/login/nope`);
 

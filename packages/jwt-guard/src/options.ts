@@ -31,6 +31,7 @@ const KNOWN_OPTIONS = [
   'algorithms',
   'clockToleranceSeconds',
   'maxTokenBytes',
+  'requiredType',
   'isRevoked',
   'audit',
   'logger',
@@ -71,6 +72,12 @@ export interface RequireAuthOptions {
   /** Largest accepted token, in bytes. Default: 8192. */
   maxTokenBytes?: number;
   /**
+   * The `typ` header every token must carry, such as `at+jwt` for RFC 9068
+   * access tokens (compared without an `application/` prefix, ignoring
+   * case). Default: not checked, because many IdPs send `JWT` (LIM-001).
+   */
+  requiredType?: string;
+  /**
    * Deny-list check on the verified claims. `true` rejects the token with
    * 401; a throw or a rejection fails closed with 503. Default: none.
    */
@@ -89,6 +96,7 @@ export interface GuardConfig {
   readonly algorithms: readonly string[];
   readonly clockToleranceSeconds: number;
   readonly maxTokenBytes: number;
+  readonly requiredType: string | undefined;
   readonly isRevoked:
     ((claims: JWTPayload) => boolean | Promise<boolean>) | undefined;
   readonly audit: AuditBus | undefined;
@@ -163,6 +171,19 @@ function checkClockTolerance(value: unknown): number {
   );
 }
 
+function checkRequiredType(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[\w.+-]+(\/[\w.+-]+)?$/.test(value)) {
+    return value;
+  }
+
+  throw configError(
+    PACKAGE_NAME,
+    'requiredType',
+    'must be a media type such as "at+jwt"',
+  );
+}
+
 function checkOptionalFunction<T>(path: string, value: unknown): T | undefined {
   if (value === undefined || typeof value === 'function') {
     return value as T | undefined;
@@ -199,6 +220,7 @@ export function normalizeOptions(options: unknown): GuardConfig {
       input.maxTokenBytes,
       DEFAULT_MAX_TOKEN_BYTES,
     ),
+    requiredType: checkRequiredType(input.requiredType),
     isRevoked: checkOptionalFunction<GuardConfig['isRevoked']>(
       'isRevoked',
       input.isRevoked,

@@ -5,12 +5,16 @@
  */
 
 import { jwtVerify } from 'jose';
-import type { JWTVerifyOptions } from 'jose';
+import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import type { NextFunction, Request, RequestHandler } from 'express';
 
 import type { AuthError } from '@portcullis/core';
 
-import { MissingTokenError } from './errors.js';
+import {
+  INVALID_TOKEN_DESCRIPTION,
+  MissingTokenError,
+  invalidTokenError,
+} from './errors.js';
 import { extractBearerToken } from './extract-token.js';
 import { createKeyResolver } from './key-resolver.js';
 import { toAuthError } from './map-error.js';
@@ -27,7 +31,20 @@ function buildVerifyOptions(config: GuardConfig): JWTVerifyOptions {
     algorithms: config.algorithms as string[],
     clockTolerance: config.clockToleranceSeconds,
     requiredClaims: ['exp'],
+    ...(config.requiredType === undefined ? {} : { typ: config.requiredType }),
   });
+}
+
+// jose checks `iat` only against a maximum token age; a token issued in the
+// future (beyond the clock tolerance) is refused here.
+function checkIssuedAt(config: GuardConfig, payload: JWTPayload): void {
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (
+    typeof payload.iat === 'number' &&
+    payload.iat > nowSeconds + config.clockToleranceSeconds
+  ) {
+    throw invalidTokenError(INVALID_TOKEN_DESCRIPTION, undefined);
+  }
 }
 
 function reportRejection(config: GuardConfig, error: AuthError): void {
@@ -45,8 +62,9 @@ function reportRejection(config: GuardConfig, error: AuthError): void {
  * Creates middleware that admits only requests with a valid bearer token.
  *
  * It checks the signature against the issuer's JWKS with an algorithm from
- * the allowlist, then `iss`, `aud`, `exp` (required) and `nbf`, then the
- * optional deny-list. On success `req.auth` holds the verified token; on
+ * the allowlist, then `iss`, `aud`, `exp` (required), `nbf`, `iat` (not
+ * in the future) and, when configured, the `typ` header, then the optional
+ * deny-list. On success `req.auth` holds the verified token; on
  * failure `next` receives an AuthError for `authErrorHandler` to render.
  *
  * @param options - see {@link RequireAuthOptions}; defaults:
@@ -83,6 +101,7 @@ export function requireAuth(options: RequireAuthOptions): RequestHandler {
       verifyOptions,
     );
 
+    checkIssuedAt(config, payload);
     await checkRevocation(config.isRevoked, payload);
     return Object.freeze({
       token,

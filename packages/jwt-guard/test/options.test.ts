@@ -76,6 +76,12 @@ describe('normalizeOptions', () => {
         'clockToleranceSeconds',
       ],
       ['a zero maxTokenBytes', { ...VALID, maxTokenBytes: 0 }, 'maxTokenBytes'],
+      ['an empty requiredType', { ...VALID, requiredType: '' }, 'requiredType'],
+      [
+        'a requiredType with a quote',
+        { ...VALID, requiredType: 'at+jwt"' },
+        'requiredType',
+      ],
       [
         'a string maxTokenBytes',
         { ...VALID, maxTokenBytes: '8k' },

@@ -162,6 +162,10 @@ describe('requireAuth', () => {
         'an issuer that differs by a trailing slash',
         () => signer.sign(validClaims({ iss: `${ISSUER}/` })),
       ],
+      [
+        'a token issued in the future beyond the tolerance',
+        () => signer.sign(validClaims({ iat: now + 3600, exp: now + 7200 })),
+      ],
       ['an unsigned alg none token', async () => unsecuredToken()],
       ['a key that is not in the JWKS', () => stranger.sign()],
       [
@@ -268,6 +272,40 @@ describe('requireAuth', () => {
 
       expect(res.status).toBe(401);
     });
+  });
+
+  describe('when requiredType is set', () => {
+    it.each([['at+jwt'], ['application/at+jwt'], ['AT+JWT']])(
+      'admits a token whose typ is %s',
+      async (typ) => {
+        const { app } = buildGuardedApp(
+          guardOptions({ requiredType: 'at+jwt' }),
+        );
+        const token = await signer.sign(validClaims(), { typ });
+        const res = await request(app)
+          .get('/protected')
+          .set(...bearer(token));
+
+        expect(res.status).toBe(200);
+      },
+    );
+
+    it.each([['JWT'], ['logout+jwt'], [undefined]])(
+      'rejects a token whose typ is %p with 401 invalid_token',
+      async (typ) => {
+        const { app, seen } = buildGuardedApp(
+          guardOptions({ requiredType: 'at+jwt' }),
+        );
+        const token = await signer.sign(validClaims(), { typ });
+        const res = await request(app)
+          .get('/protected')
+          .set(...bearer(token));
+
+        expect(res.status).toBe(401);
+        expect(res.body.error).toBe('invalid_token');
+        expect(seen).toHaveLength(0);
+      },
+    );
   });
 
   describe('when the request carries no bearer token', () => {

@@ -1,7 +1,9 @@
 /**
- * Session ids and the keys they are stored under. The id is 256 random bits;
- * the store key is its SHA-256, so a copy of the store holds no usable
- * cookie value.
+ * Session ids, their public handles and the keys they are stored under. The
+ * id is 256 random bits and lives only in the cookie; the public handle is
+ * its SHA-256, safe to put in logs, audit events and token `sid` claims; the
+ * store key is derived from the handle, so a copy of the store holds no
+ * usable cookie value.
  */
 
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,7 +15,12 @@ export function createSessionId(): string {
   return randomBytes(SESSION_ID_BYTES).toString('base64url');
 }
 
+/** The public handle of a session id: it cannot be turned back into it. */
+export function publicIdFor(id: string): string {
+  return createHash('sha256').update(id).digest('base64url');
+}
+
 /** The key a session id is stored under. */
 export function storeKeyFor(id: string): string {
-  return `sess:${createHash('sha256').update(id).digest('base64url')}`;
+  return `sess:${publicIdFor(id)}`;
 }

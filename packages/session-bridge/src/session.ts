@@ -7,7 +7,7 @@
 
 import type { SessionRecord, SessionStore } from '@portcullis/stores';
 
-import { createSessionId, storeKeyFor } from './session-id.js';
+import { createSessionId, publicIdFor, storeKeyFor } from './session-id.js';
 
 type Callback = (err?: unknown) => void;
 
@@ -54,9 +54,20 @@ export class Session {
     Object.assign(this, data);
   }
 
-  /** The session id. It changes on `regenerate`. */
+  /**
+   * The session id: the cookie's value, a bearer secret. It changes on
+   * `regenerate`. Never log it or put it in a token; use `publicId`.
+   */
   get id(): string {
     return this.#state.id;
+  }
+
+  /**
+   * A handle for this session that is safe to log, audit or carry in a
+   * token's `sid` claim: the SHA-256 of the id. It changes with the id.
+   */
+  get publicId(): string {
+    return publicIdFor(this.#state.id);
   }
 
   /** Internal bookkeeping for the middleware. */

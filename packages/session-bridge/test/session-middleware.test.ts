@@ -89,6 +89,27 @@ describe('createSessionMiddleware', () => {
     });
   });
 
+  describe('publicId', () => {
+    it('is stable for a session, differs from the cookie value and changes at login', async () => {
+      const app = buildApp();
+      app.get('/ids', (req, res) => {
+        req.session.seen = true;
+        res.json({ publicId: req.session.publicId });
+      });
+      const first = await request(app).get('/ids');
+      const cookie = sessionCookie(first.headers['set-cookie'])!;
+      const again = await request(app).get('/ids').set('Cookie', cookie);
+      const login = await request(app).post('/login').set('Cookie', cookie);
+      const next = sessionCookie(login.headers['set-cookie'])!;
+      const after = await request(app).get('/ids').set('Cookie', next);
+
+      expect(first.body.publicId).toMatch(/^[\w-]{43}$/);
+      expect(first.body.publicId).not.toBe(cookie.split('=')[1]);
+      expect(again.body.publicId).toBe(first.body.publicId);
+      expect(after.body.publicId).not.toBe(first.body.publicId);
+    });
+  });
+
   describe('at logout', () => {
     it('clears the cookie and the old id no longer works', async () => {
       const app = buildApp();

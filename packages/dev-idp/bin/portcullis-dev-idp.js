@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Runs the built CLI; `pnpm build` creates dist/ first.
+import '../dist/cli.js';

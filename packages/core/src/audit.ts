@@ -23,6 +23,7 @@ export interface AuditEventMap {
   'session.destroyed': { reason: 'logout' | 'expired' | 'regenerate' };
   'token.issued': { subject: string; audience: string; jti: string };
   'token.rejected': { code: string };
+  'csrf.refused': { reason: string };
 }
 
 /** The name of an audit event. */

@@ -10,6 +10,16 @@ bash scripts/ensure-chromium.sh
 
 rm -f packages/*/.jest-results.json apps/*/.jest-results.json
 
+# Private Redis and PostgreSQL for the store tests; stopped on exit unless
+# they were already running before this command (then they are not ours).
+if bash scripts/services.sh status 2>/dev/null; then
+  echo "test: using the services already started by scripts/services.sh"
+else
+  trap 'bash scripts/services.sh stop' EXIT
+fi
+service_env=$(bash scripts/services.sh start)
+eval "$service_env"
+
 echo "test: type-checking"
 pnpm exec turbo run typecheck --output-logs=errors-only
 

@@ -3,3 +3,5 @@
 export { createSessionMiddleware } from './session-middleware.js';
 export type { SessionOptions } from './options.js';
 export { Session } from './session.js';
+export { createCsrfProtection, csrfToken } from './csrf.js';
+export type { CsrfOptions, CsrfRefusal } from './csrf.js';

@@ -13,7 +13,11 @@ import type { AuditBus, Logger } from '@portcullis/core';
 import { createFederatedLogin } from '@portcullis/federated-login';
 import type { ProviderConfig } from '@portcullis/federated-login';
 import { requireAuth } from '@portcullis/jwt-guard';
-import { createSessionMiddleware } from '@portcullis/session-bridge';
+import {
+  createCsrfProtection,
+  createSessionMiddleware,
+  csrfToken,
+} from '@portcullis/session-bridge';
 import {
   createMemoryDenyList,
   createMemorySessionStore,
@@ -87,18 +91,6 @@ function attachSessionToken(tokens: TokenService, audience: string) {
   };
 }
 
-/**
- * True when the browser says the request came from this site: Fetch
- * Metadata where sent, else the Origin header. With helmet's no-referrer
- * policy Chromium sends `Origin: null` on form posts, so Fetch Metadata is
- * read first.
- */
-function isSameOrigin(req: Request, baseUrl: URL): boolean {
-  const site = req.get('sec-fetch-site');
-  if (site !== undefined) return site === 'same-origin';
-  return req.get('origin') === baseUrl.origin;
-}
-
 /** Builds the demo's Express application. */
 export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
   const { logger, audit } = options;
@@ -152,6 +144,10 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
   app.use(tokens.router());
   app.use(sessions);
   app.use(login.router);
+  app.use(express.urlencoded({ extended: false, limit: '4kb' }));
+  app.use(
+    createCsrfProtection({ allowedOrigins: [baseUrl.origin], logger, audit }),
+  );
 
   app.get(
     '/api/me',
@@ -182,15 +178,13 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
       res.redirect(303, '/');
       return;
     }
-    res.set('Cache-Control', 'no-store').type('html').send(profilePage(user));
+    res
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(profilePage(user, csrfToken(req)));
   });
 
   app.post('/logout', async (req, res) => {
-    if (!isSameOrigin(req, baseUrl)) {
-      res.status(403).type('text').send('cross-origin logout refused');
-      return;
-    }
-
     const token = req.session.apiToken as SessionToken | undefined;
     if (token !== undefined) await denyList.add(token.jti, token.expiresAt);
     const subject = sessionUser(req)?.id;

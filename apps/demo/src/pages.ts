@@ -81,7 +81,7 @@ token that never reaches this browser.</p>
 }
 
 /** The profile page: who is signed in, and the API call's result. */
-export function profilePage(user: DemoUser): string {
+export function profilePage(user: DemoUser, csrf: string): string {
   return layout(
     'Profile',
     `<h1>Signed in as <span id="user-name">${esc(user.name)}</span></h1>
@@ -96,7 +96,9 @@ ${user.emailVerified ? '(verified)' : '(not verified)'}</dd>
 <p>The server exchanged your session for an access token and called its API
 with it.</p>
 <pre id="api-result" data-status="pending">calling...</pre>
-<form method="post" action="/logout"><button id="logout" type="submit">Log out</button></form>`,
+<form method="post" action="/logout">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<button id="logout" type="submit">Log out</button></form>`,
     ['/static/profile.js'],
   );
 }

@@ -79,6 +79,10 @@ describe('createDemoApp', () => {
     ['a cross-site form post', { 'sec-fetch-site': 'cross-site' }],
     ['a post from another origin', { origin: 'http://evil.example' }],
     ['a post with neither header', {}],
+    [
+      'a same-origin post without a CSRF token',
+      { 'sec-fetch-site': 'same-origin' },
+    ],
   ])('refuses %s to /logout with 403', async (_name, headers) => {
     const res = await fetch(`${demo.url}/logout`, {
       method: 'POST',

@@ -1,7 +1,18 @@
 // Contract suites that every adapter of a port must pass. An adapter's test
-// file calls them with a factory that builds the adapter on a given clock.
+// file calls them with a factory that builds a fresh, empty adapter on a
+// given clock (one per test).
 
 import type { DenyList, SessionRecord, SessionStore } from '../../src/index.js';
+
+export {
+  attemptCounterContract,
+  keyStoreContract,
+  replayCacheContract,
+} from './contract-small-ports.js';
+export { refreshTokenStoreContract } from './contract-refresh.js';
+
+/** Builds a fresh adapter for one test. */
+export type MakeAdapter<T> = (clock: ManualClock) => T | Promise<T>;
 
 /** A clock the tests move by hand, in epoch milliseconds. */
 export interface ManualClock {
@@ -24,14 +35,14 @@ function record(data: Record<string, unknown>): SessionRecord {
 }
 
 export function sessionStoreContract(
-  makeStore: (clock: ManualClock) => SessionStore,
+  makeStore: MakeAdapter<SessionStore>,
 ): void {
   let clock: ManualClock;
   let store: SessionStore;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     clock = createManualClock();
-    store = makeStore(clock);
+    store = await makeStore(clock);
   });
 
   it('returns what was set', async () => {
@@ -80,15 +91,13 @@ export function sessionStoreContract(
   });
 }
 
-export function denyListContract(
-  makeList: (clock: ManualClock) => DenyList,
-): void {
+export function denyListContract(makeList: MakeAdapter<DenyList>): void {
   let clock: ManualClock;
   let list: DenyList;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     clock = createManualClock();
-    list = makeList(clock);
+    list = await makeList(clock);
   });
 
   it('reports an added key until it expires', async () => {
@@ -104,5 +113,19 @@ export function denyListContract(
     await list.add('jti-1', clock.now() / 1000 + 30);
 
     await expect(list.has('jti-2')).resolves.toBe(false);
+  });
+
+  it('keeps a key when re-added with a later expiry', async () => {
+    await list.add('sid-1', clock.now() / 1000 + 10);
+    await list.add('sid-1', clock.now() / 1000 + 100);
+    clock.advanceSeconds(50);
+
+    await expect(list.has('sid-1')).resolves.toBe(true);
+  });
+
+  it('ignores an entry that has already expired', async () => {
+    await list.add('jti-old', clock.now() / 1000 - 1);
+
+    await expect(list.has('jti-old')).resolves.toBe(false);
   });
 }

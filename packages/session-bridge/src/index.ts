@@ -5,3 +5,10 @@ export type { SessionOptions } from './options.js';
 export { Session } from './session.js';
 export { createCsrfProtection, csrfToken } from './csrf.js';
 export type { CsrfOptions, CsrfRefusal } from './csrf.js';
+export { createTokenBridge } from './token-bridge.js';
+export type {
+  RefreshRequest,
+  TokenBridge,
+  TokenBridgeOptions,
+  TokenSet,
+} from './token-bridge.js';

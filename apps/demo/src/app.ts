@@ -8,7 +8,7 @@
 import express from 'express';
 import helmet from 'helmet';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { authErrorHandler } from '@portcullis/core';
+import { InvalidGrantError, authErrorHandler } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
 import { createFederatedLogin } from '@portcullis/federated-login';
 import type { ProviderConfig } from '@portcullis/federated-login';
@@ -16,7 +16,13 @@ import { requireAuth } from '@portcullis/jwt-guard';
 import {
   createCsrfProtection,
   createSessionMiddleware,
+  createTokenBridge,
   csrfToken,
+} from '@portcullis/session-bridge';
+import type {
+  RefreshRequest,
+  TokenBridge,
+  TokenSet,
 } from '@portcullis/session-bridge';
 import {
   createMemoryDenyList,
@@ -30,8 +36,8 @@ import type { TestCredential } from './pages.js';
 import { createUserDirectory } from './users.js';
 import type { DemoUser } from './users.js';
 
-/** A token is renewed when it has fewer seconds than this left. */
-const TOKEN_RENEW_MARGIN_SECONDS = 30;
+/** A logged-out session's tokens stay deny-listed this long, in seconds. */
+const SESSION_DENY_SECONDS = 10 * 60;
 
 /** Options of {@link createDemoApp}. */
 export interface DemoAppOptions {
@@ -39,6 +45,8 @@ export interface DemoAppOptions {
   baseUrl: string;
   /** Identity providers for the sign-in buttons. */
   providers: ProviderConfig[];
+  /** 32-byte key sealing the session's tokens at rest. */
+  tokenEncryptionKey: Buffer;
   /** The folder of static files (styles, scripts). */
   publicDir: string;
   /** Credentials listed on the home page for the local IdP. */
@@ -47,47 +55,50 @@ export interface DemoAppOptions {
   audit: AuditBus;
 }
 
-interface SessionToken {
-  accessToken: string;
-  expiresAt: number;
-  jti: string;
-}
-
 function sessionUser(req: Request): DemoUser | undefined {
   return req.session.user as DemoUser | undefined;
 }
 
-function attachSessionToken(tokens: TokenService, audience: string) {
-  return async function bearerFromSession(
+/**
+ * Gives a browser's API call the session's access token (the BFF pattern):
+ * the token bridge keeps it sealed in the session and renews it before it
+ * expires; the browser never sees it.
+ */
+function bearerFromSession(bridge: TokenBridge, audience: string) {
+  return async function attachSessionToken(
     req: Request,
     _res: Response,
     next: NextFunction,
   ) {
-    const user = sessionUser(req);
-    if (req.headers.authorization !== undefined || user === undefined) {
+    if (req.headers.authorization !== undefined || !sessionUser(req)) {
       next();
       return;
     }
 
-    const now = Math.floor(Date.now() / 1000);
-    let token = req.session.apiToken as SessionToken | undefined;
-    if (!token || token.expiresAt - now < TOKEN_RENEW_MARGIN_SECONDS) {
-      const minted = await tokens.mintAccessToken({
-        subject: user.id,
-        audience,
-        clientId: 'portcullis-demo',
-        scope: ['profile:read'],
-        sessionId: req.session.publicId,
-      });
-      token = {
-        accessToken: minted.accessToken,
-        expiresAt: minted.expiresAt,
-        jti: minted.jti,
-      };
-      req.session.apiToken = token;
+    try {
+      const token = await bridge.getAccessToken(req, { audience });
+      req.headers.authorization = `Bearer ${token}`;
+      next();
+    } catch (error) {
+      next(error);
     }
-    req.headers.authorization = `Bearer ${token.accessToken}`;
-    next();
+  };
+}
+
+/** Mints the session's access tokens: the demo's stand-in for a refresh. */
+function mintForSession(tokens: TokenService) {
+  return async ({ req, audience }: RefreshRequest): Promise<TokenSet> => {
+    const user = sessionUser(req);
+    if (user === undefined) throw new InvalidGrantError('no signed-in user');
+
+    const minted = await tokens.mintAccessToken({
+      subject: user.id,
+      audience,
+      clientId: 'portcullis-demo',
+      scope: ['profile:read'],
+      sessionId: req.session.publicId,
+    });
+    return { accessToken: minted.accessToken, expiresAt: minted.expiresAt };
   };
 }
 
@@ -102,6 +113,10 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     logger,
   });
   const denyList = createMemoryDenyList();
+  const bridge = createTokenBridge({
+    encryptionKey: options.tokenEncryptionKey,
+    refresh: mintForSession(tokens),
+  });
   const users = createUserDirectory();
   const sessions = createSessionMiddleware({
     store: createMemorySessionStore(),
@@ -123,7 +138,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     jwksUri: tokens.jwksUri,
     algorithms: ['ES256'],
     requiredType: 'at+jwt',
-    isRevoked: (claims) => denyList.has(String(claims.jti)),
+    isRevoked: (claims) => denyList.has(`sid:${String(claims.sid)}`),
     audit,
     logger,
   });
@@ -149,22 +164,17 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     createCsrfProtection({ allowedOrigins: [baseUrl.origin], logger, audit }),
   );
 
-  app.get(
-    '/api/me',
-    attachSessionToken(tokens, audience),
-    guard,
-    (req, res) => {
-      const claims = req.auth!.claims;
-      res.set('Cache-Control', 'no-store').json({
-        sub: claims.sub,
-        iss: claims.iss,
-        aud: claims.aud,
-        scope: claims.scope,
-        sid: claims.sid,
-        exp: claims.exp,
-      });
-    },
-  );
+  app.get('/api/me', bearerFromSession(bridge, audience), guard, (req, res) => {
+    const claims = req.auth!.claims;
+    res.set('Cache-Control', 'no-store').json({
+      sub: claims.sub,
+      iss: claims.iss,
+      aud: claims.aud,
+      scope: claims.scope,
+      sid: claims.sid,
+      exp: claims.exp,
+    });
+  });
 
   app.get('/', (req, res) => {
     res
@@ -185,8 +195,8 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
   });
 
   app.post('/logout', async (req, res) => {
-    const token = req.session.apiToken as SessionToken | undefined;
-    if (token !== undefined) await denyList.add(token.jti, token.expiresAt);
+    const denyUntil = Math.floor(Date.now() / 1000) + SESSION_DENY_SECONDS;
+    await denyList.add(`sid:${req.session.publicId}`, denyUntil);
     const subject = sessionUser(req)?.id;
     await req.session.destroy();
     audit.emit('auth.logout', { subject });

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   const app = await createDemoApp({
     baseUrl,
     providers,
+    tokenEncryptionKey: randomBytes(32),
     publicDir: fileURLToPath(new URL('../public', import.meta.url)),
     testUsers: idp.users,
     logger,

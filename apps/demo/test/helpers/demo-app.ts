@@ -1,6 +1,7 @@
 // Builds the demo application in-process, listening on loopback, with a
 // provider whose IdP is never contacted by these tests.
 
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +37,7 @@ export async function startDemo(withGoogle = false): Promise<RunningDemo> {
   const app = await createDemoApp({
     baseUrl: url,
     providers,
+    tokenEncryptionKey: randomBytes(32),
     publicDir: path.resolve(__dirname, '../../public'),
     testUsers: [{ email: 'alice@example.test', password: 'alice-password' }],
     logger: silentLogger,

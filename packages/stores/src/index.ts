@@ -29,3 +29,5 @@ export type { MemoryAttemptCounterOptions } from './memory-attempt-counter.js';
 export { createMemoryRefreshTokenStore } from './memory-refresh-token-store.js';
 export type { MemoryRefreshTokenStoreOptions } from './memory-refresh-token-store.js';
 export { createMemoryKeyStore } from './memory-key-store.js';
+export { createRedisStores } from './redis-stores.js';
+export type { RedisStores, RedisStoresOptions } from './redis-stores.js';

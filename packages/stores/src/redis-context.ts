@@ -1,0 +1,62 @@
+/**
+ * What every Redis adapter shares: the ioredis client (standalone,
+ * Sentinel or Cluster), the key prefix, the clock, the Lua script runner and
+ * the mapping of failures to StoreUnavailableError.
+ */
+
+import { createHash } from 'node:crypto';
+
+import type { Cluster, Redis } from 'ioredis';
+
+import { toStoreError } from './errors.js';
+
+/** An ioredis client: `new Redis(...)` (standalone or Sentinel) or `new Cluster(...)`. */
+export type RedisClient = Redis | Cluster;
+
+/** What the adapters receive from {@link createRedisStores}. */
+export interface RedisContext {
+  client: RedisClient;
+  /** Prepended to every key; free of `{` and `}`. */
+  prefix: string;
+  now: () => number;
+}
+
+/** A Lua script with its SHA-1, as EVALSHA names it. */
+export interface LuaScript {
+  source: string;
+  sha: string;
+}
+
+/** Prepares a Lua script for {@link runScript}. */
+export function luaScript(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * Runs a script by its SHA and loads it on the first NOSCRIPT reply. Redis
+ * runs a script atomically: no other command interleaves with it.
+ */
+export async function runScript(
+  client: RedisClient,
+  script: LuaScript,
+  keys: string[],
+  args: Array<string | number>,
+): Promise<unknown> {
+  try {
+    return await client.evalsha(script.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) {
+      throw error;
+    }
+    return client.eval(script.source, keys.length, ...keys, ...args);
+  }
+}
+
+/** Runs one store operation; any failure rejects with a StoreUnavailableError. */
+export async function failClosed<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The Redis RefreshTokenStore. A family is a hash; each token hash points
+ * to its family. Every key shares the `{rt}` hash tag, so a Cluster keeps
+ * them in one slot and the rotation script (the rules of
+ * refresh-rotation.ts, in Lua) runs atomically there.
+ */
+
+import { StoreConflictError } from './errors.js';
+import { buildFamily } from './refresh-rotation.js';
+import { failClosed, luaScript, runScript } from './redis-context.js';
+import type { RedisContext } from './redis-context.js';
+import type {
+  RefreshFamily,
+  RefreshTokenStore,
+  RotateResult,
+} from './ports.js';
+
+const NUMBER_FIELDS = [
+  'generation',
+  'createdAtMs',
+  'rotatedAtMs',
+  'idleTtlSeconds',
+  'idleExpiresAtMs',
+  'absoluteExpiresAtMs',
+  'graceUntilMs',
+  'revokedAtMs',
+] as const;
+
+// KEYS family, token; ARGV ttlMs, familyId, field/value pairs.
+const CREATE = luaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
+return 1
+`);
+
+// KEYS presented token; ARGV now, presented, successor, clientId, graceMs,
+// data JSON or '', family key prefix, token key prefix.
+const ROTATE = luaScript(`
+local now = tonumber(ARGV[1])
+local fid = redis.call('GET', KEYS[1])
+if not fid then return {'not_found'} end
+local fkey = ARGV[7] .. fid
+local raw = redis.call('HGETALL', fkey)
+if #raw == 0 then return {'not_found'} end
+local f = {}
+for i = 1, #raw, 2 do f[raw[i]] = raw[i + 1] end
+local abs = tonumber(f.absoluteExpiresAtMs)
+if now >= abs then return {'not_found'} end
+if f.clientId ~= ARGV[4] then return {'client_mismatch'} end
+local status
+if f.revokedAtMs then
+  status = 'revoked'
+elseif now >= tonumber(f.idleExpiresAtMs) then
+  status = 'expired'
+elseif f.currentTokenHash == ARGV[2] then
+  local idle = math.min(now + tonumber(f.idleTtlSeconds) * 1000, abs)
+  redis.call('HSET', fkey, 'currentTokenHash', ARGV[3],
+    'previousTokenHash', ARGV[2], 'graceUntilMs', now + tonumber(ARGV[5]),
+    'generation', tonumber(f.generation) + 1, 'rotatedAtMs', now,
+    'idleExpiresAtMs', idle)
+  if ARGV[6] ~= '' then redis.call('HSET', fkey, 'data', ARGV[6]) end
+  redis.call('SET', ARGV[8] .. ARGV[3], fid, 'PX', abs - now)
+  status = 'rotated'
+elseif f.previousTokenHash == ARGV[2] and f.currentTokenHash == ARGV[3]
+  and now < tonumber(f.graceUntilMs or '0') then
+  status = 'retry'
+else
+  redis.call('HSET', fkey, 'revokedAtMs', now)
+  status = 'reused'
+end
+return {status, redis.call('HGETALL', fkey)}
+`);
+
+// KEYS family; ARGV now.
+const REVOKE = luaScript(`
+local abs = redis.call('HGET', KEYS[1], 'absoluteExpiresAtMs')
+if not abs or tonumber(abs) <= tonumber(ARGV[1]) then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'revokedAtMs') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'revokedAtMs', ARGV[1])
+return 1
+`);
+
+/** Flattens a family into hash fields; absent optional fields are left out. */
+function toFields(family: RefreshFamily): string[] {
+  const fields: string[] = [];
+  for (const [name, value] of Object.entries(family)) {
+    if (value === undefined) continue;
+    fields.push(name, name === 'data' ? JSON.stringify(value) : String(value));
+  }
+  return fields;
+}
+
+function fromFields(flat: string[]): RefreshFamily {
+  const raw: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    raw[flat[i] as string] = flat[i + 1];
+  }
+
+  for (const name of NUMBER_FIELDS) {
+    if (raw[name] !== undefined) raw[name] = Number(raw[name]);
+  }
+  raw.data = JSON.parse(raw.data as string);
+  return raw as unknown as RefreshFamily;
+}
+
+/** Creates the RefreshTokenStore of {@link createRedisStores}. */
+export function createRedisRefreshTokenStore(
+  context: RedisContext,
+): RefreshTokenStore {
+  const { client, now } = context;
+  const familyPrefix = `${context.prefix}{rt}:f:`;
+  const tokenPrefix = `${context.prefix}{rt}:t:`;
+
+  const getFamily = async (
+    familyId: string,
+  ): Promise<RefreshFamily | undefined> => {
+    const flat = await client.hgetall(familyPrefix + familyId);
+    if (Object.keys(flat).length === 0) return undefined;
+
+    const family = fromFields(Object.entries(flat).flat());
+    return now() < family.absoluteExpiresAtMs ? family : undefined;
+  };
+
+  return {
+    create: (input) =>
+      failClosed(async () => {
+        const family = buildFamily(input, now());
+        const created = await runScript(
+          client,
+          CREATE,
+          [familyPrefix + family.familyId, tokenPrefix + input.tokenHash],
+          [
+            input.absoluteTtlSeconds * 1000,
+            family.familyId,
+            ...toFields(family),
+          ],
+        );
+        if (created !== 1) throw new StoreConflictError('refresh-token family');
+        return family;
+      }),
+    rotate: (input) =>
+      failClosed(async () => {
+        const reply = (await runScript(
+          client,
+          ROTATE,
+          [tokenPrefix + input.presentedHash],
+          [
+            now(),
+            input.presentedHash,
+            input.successorHash,
+            input.clientId,
+            Math.round(input.graceSeconds * 1000),
+            input.data === undefined ? '' : JSON.stringify(input.data),
+            familyPrefix,
+            tokenPrefix,
+          ],
+        )) as [string, string[]?];
+        const [status, flat] = reply;
+        if (flat === undefined) return { status } as RotateResult;
+        return { status, family: fromFields(flat) } as RotateResult;
+      }),
+    revokeFamily: (familyId) =>
+      failClosed(async () => {
+        const revoked = await runScript(
+          client,
+          REVOKE,
+          [familyPrefix + familyId],
+          [now()],
+        );
+        return revoked === 1;
+      }),
+    findByTokenHash: (tokenHash) =>
+      failClosed(async () => {
+        const familyId = await client.get(tokenPrefix + tokenHash);
+        return familyId === null ? undefined : getFamily(familyId);
+      }),
+    getFamily: (familyId) => failClosed(() => getFamily(familyId)),
+  };
+}

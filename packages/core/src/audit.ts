@@ -23,7 +23,17 @@ export interface AuditEventMap {
   'session.destroyed': { reason: 'logout' | 'expired' | 'regenerate' };
   'token.issued': { subject: string; audience: string; jti: string };
   'token.rejected': { code: string };
+  /** A guard admitted a request: a verified token, or anonymous access. */
+  'token.accepted': { reason: string; issuer?: string; subject?: string };
+  /** A guard refused a request; `reason` names the check, never sent. */
+  'token.refused': {
+    reason: string;
+    code: string;
+    status: number;
+    issuer?: string;
+  };
   'csrf.refused': { reason: string };
+  'session.headers.oversized': { bytes: number; budget: number };
 }
 
 /** The name of an audit event. */

@@ -18,6 +18,7 @@ const PACKAGE = '@portcullis/session-bridge';
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 30 * 60;
 const DEFAULT_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
 const DEFAULT_COOKIE_BASE_NAME = 'portcullis.sid';
+const DEFAULT_HEADER_BUDGET_BYTES = 8192;
 
 /** Options of {@link createSessionMiddleware}. */
 export interface SessionOptions {
@@ -40,6 +41,11 @@ export interface SessionOptions {
   idleTimeoutSeconds?: number;
   /** Seconds after creation when the session ends. Default: 43200. */
   absoluteTimeoutSeconds?: number;
+  /**
+   * Response headers larger than this, in bytes, are reported as a warning
+   * and a `session.headers.oversized` audit event. Default: 8192.
+   */
+  headerBudgetBytes?: number;
   /** Audit bus for session events. Default: none. */
   audit?: AuditBus;
   /** Diagnostics. Default: silent. */
@@ -56,6 +62,7 @@ export interface SessionConfig {
   sameSite: 'Lax' | 'Strict';
   idleTimeoutSeconds: number;
   absoluteTimeoutSeconds: number;
+  headerBudgetBytes: number;
   audit: AuditBus | undefined;
   logger: Logger;
   now: () => number;
@@ -68,6 +75,7 @@ const KNOWN_OPTIONS = [
   'sameSite',
   'idleTimeoutSeconds',
   'absoluteTimeoutSeconds',
+  'headerBudgetBytes',
   'audit',
   'logger',
   'now',
@@ -160,6 +168,12 @@ export function normalizeSessionOptions(
     sameSite,
     idleTimeoutSeconds: idle,
     absoluteTimeoutSeconds: absolute,
+    headerBudgetBytes: positiveInteger(
+      PACKAGE,
+      'headerBudgetBytes',
+      options.headerBudgetBytes,
+      DEFAULT_HEADER_BUDGET_BYTES,
+    ),
     audit: optionalAuditBus(PACKAGE, options.audit),
     logger,
     now: options.now ?? Date.now,

@@ -14,6 +14,7 @@ import {
   readSessionId,
   serializeSessionCookie,
 } from './cookie.js';
+import { responseHeaderBytes } from './header-budget.js';
 import { normalizeSessionOptions } from './options.js';
 import type { SessionConfig, SessionOptions } from './options.js';
 import { Session } from './session.js';
@@ -117,6 +118,30 @@ async function commit(
   }
 
   if (res.headersSent) return;
+  setCookie(config, state, res, cookieId);
+  checkHeaderBudget(config, res);
+}
+
+function checkHeaderBudget(config: SessionConfig, res: Response): void {
+  const bytes = responseHeaderBytes(res);
+  if (bytes <= config.headerBudgetBytes) return;
+
+  config.logger.warn('response headers exceed the budget', {
+    bytes,
+    budget: config.headerBudgetBytes,
+  });
+  config.audit?.emit('session.headers.oversized', {
+    bytes,
+    budget: config.headerBudgetBytes,
+  });
+}
+
+function setCookie(
+  config: SessionConfig,
+  state: Readonly<SessionState>,
+  res: Response,
+  cookieId: string | undefined,
+): void {
   const alive = state.persisted && !state.destroyed;
   if (alive && state.id !== cookieId) {
     appendSetCookie(

@@ -28,6 +28,7 @@ describe('createSessionMiddleware options', () => {
       { idleTimeoutSeconds: 100, absoluteTimeoutSeconds: 50 },
       '"idleTimeoutSeconds"',
     ],
+    ['a zero header budget', { headerBudgetBytes: 0 }, '"headerBudgetBytes"'],
     ['an unknown sameSite', { sameSite: 'None' }, '"sameSite"'],
     ['a cookie name with a space', { cookieName: 'a b' }, '"cookieName"'],
     [

@@ -1,7 +1,11 @@
+import express from 'express';
 import request from 'supertest';
+import { createAuditBus } from '@portcullis/core';
+import type { AuditEvent } from '@portcullis/core';
 import type { SessionRecord, SessionStore } from '@portcullis/stores';
 import { createMemorySessionStore } from '@portcullis/stores';
 
+import { createSessionMiddleware } from '../src/index.js';
 import { buildApp, manualClock, sessionCookie } from './helpers/app.js';
 
 describe('createSessionMiddleware', () => {
@@ -191,5 +195,60 @@ describe('createSessionMiddleware', () => {
       expect(res.body.error).toBe('temporarily_unavailable');
       expect(res.headers['set-cookie']).toBeUndefined();
     });
+  });
+});
+
+describe('the response-header budget', () => {
+  function appWithHeader(bytes: number) {
+    const warnings: unknown[] = [];
+    const events: AuditEvent[] = [];
+    const audit = createAuditBus();
+    audit.onAny((event) => events.push(event));
+    const app = express();
+    app.use(
+      createSessionMiddleware({
+        store: createMemorySessionStore(),
+        origin: 'http://127.0.0.1:3000',
+        headerBudgetBytes: 2048,
+        audit,
+        logger: {
+          debug() {},
+          info() {},
+          warn: (message, fields) => {
+            if (message.includes('budget')) warnings.push({ message, fields });
+          },
+          error() {},
+        },
+      }),
+    );
+    app.get('/', (req, res) => {
+      req.session.visited = true;
+      res.set('X-Large', 'x'.repeat(bytes)).json({});
+    });
+    return { app, warnings, events };
+  }
+
+  it('reports a response whose headers pass the budget', async () => {
+    const { app, warnings, events } = appWithHeader(3000);
+    const res = await request(app).get('/');
+
+    expect(res.status).toBe(200);
+    expect(warnings).toHaveLength(1);
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'session.headers.oversized',
+        budget: 2048,
+      }),
+    );
+  });
+
+  it('stays quiet within the budget', async () => {
+    const { app, warnings, events } = appWithHeader(100);
+    await request(app).get('/');
+
+    expect(warnings).toHaveLength(0);
+    expect(events.map((e) => e.type)).not.toContain(
+      'session.headers.oversized',
+    );
   });
 });

@@ -12,3 +12,5 @@ export type {
   TokenBridgeOptions,
   TokenSet,
 } from './token-bridge.js';
+export { createApiProxy } from './api-proxy.js';
+export type { ApiProxyOptions } from './api-proxy.js';

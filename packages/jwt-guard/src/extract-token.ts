@@ -4,10 +4,9 @@
  */
 
 import {
+  MalformedHeaderError,
   MissingTokenError,
-  INVALID_TOKEN_DESCRIPTION,
-  invalidTokenError,
-  malformedHeaderError,
+  TokenRejectedError,
 } from './errors.js';
 
 // RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" /
@@ -39,17 +38,18 @@ export function extractBearerToken(
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (scheme.toLowerCase() !== 'bearer') {
-    if (BEARER_WITH_OTHER_SEPARATOR.test(value)) throw malformedHeaderError();
+    if (BEARER_WITH_OTHER_SEPARATOR.test(value))
+      throw new MalformedHeaderError();
     throw new MissingTokenError();
   }
 
   const token =
     space === -1 ? '' : value.slice(space + 1).replace(LEADING_SPACES, '');
-  if (token.length === 0) throw malformedHeaderError();
+  if (token.length === 0) throw new MalformedHeaderError();
   if (Buffer.byteLength(token) > maxTokenBytes) {
-    throw invalidTokenError(INVALID_TOKEN_DESCRIPTION);
+    throw new TokenRejectedError('JWT_GUARD_TOO_LARGE');
   }
 
-  if (!B64TOKEN.test(token)) throw malformedHeaderError();
+  if (!B64TOKEN.test(token)) throw new MalformedHeaderError();
   return token;
 }

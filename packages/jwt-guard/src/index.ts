@@ -1,8 +1,31 @@
 /**
- * Resource-server middleware for OAuth 2.0 bearer tokens (RFC 6750) in JWT
- * format (RFC 9068), verified against the issuer's JWKS.
+ * Resource-server guard for OAuth 2.0 bearer tokens (RFC 6750) in JWT
+ * format (RFC 9068): a verifier core usable without Express, the Express
+ * middleware on top of it, authorization guards and provider presets.
  */
 
+export { createVerifier } from './verifier.js';
+export type { Verifier, VerifyContext } from './verifier.js';
 export { requireAuth } from './require-auth.js';
-export type { RequireAuthOptions } from './options.js';
+export type { RequireAuthOptions } from './require-auth.js';
+export type {
+  DenyListOptions,
+  RevocationCheck,
+  ScopeClaim,
+  VerifierOptions,
+} from './options.js';
+export type { IssuerOptions } from './issuer-options.js';
+export type { JwksTimingOptions } from './timing-options.js';
 export type { AuthContext } from './request-auth.js';
+export type { GuardReason } from './reasons.js';
+export {
+  GuardMisconfiguredError,
+  GuardUnavailableError,
+  MalformedHeaderError,
+  MissingTokenError,
+  ScopeRequiredError,
+  StepUpRequiredError,
+  TokenRejectedError,
+  reasonOf,
+} from './errors.js';
+export { verifySignature } from './verify-signature.js';

@@ -1,41 +1,141 @@
 /**
- * The options of `requireAuth` and their normalisation: validated once,
- * synchronously, into a frozen and fully defaulted config, so that a
- * misconfigured application fails at startup.
+ * The options of `createVerifier` and `requireAuth` and their
+ * normalisation: validated once, synchronously, into a frozen and fully
+ * defaulted config, so that a misconfigured application fails at startup.
  */
 
 import type { JWTPayload } from 'jose';
 
 import {
   configError,
-  parseSecureUrl,
-  positiveInteger,
-  rejectUnknownKeys,
-  requireString,
   optionalAuditBus,
   optionalLogger,
+  positiveInteger,
+  rejectUnknownKeys,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
+import type { DenyList } from '@portcullis/stores';
 
-import { isAsymmetricAlgorithm } from './algorithms.js';
+import { ISSUER_KEYS, checkIssuer } from './issuer-options.js';
+import type { IssuerConfig, IssuerOptions } from './issuer-options.js';
+import { checkTimings, TIMING_KEYS } from './timing-options.js';
+import type { JwksTimings, JwksTimingOptions } from './timing-options.js';
 
 const PACKAGE_NAME = '@portcullis/jwt-guard';
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 const DEFAULT_MAX_TOKEN_BYTES = 8192;
 const MAX_SAFE_CLOCK_TOLERANCE_SECONDS = 300;
 
-const KNOWN_OPTIONS = [
-  'issuer',
-  'audience',
-  'jwksUri',
-  'algorithms',
+// RFC 9068 section 2.2: the claims every JWT access token carries.
+const RFC9068_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'];
+
+/** Claims that may carry the granted scopes. */
+export type ScopeClaim = 'scope' | 'scp' | 'permissions';
+
+/** The deny-list read after a token verifies (the `denyList` option). */
+export interface DenyListOptions {
+  /** Required. The store, from `@portcullis/stores`. */
+  store: DenyList;
+  /** The claim whose value is looked up. Default: `jti`. */
+  claim?: 'jti' | 'sid';
+}
+
+/** The deny-list check of `isRevoked`. */
+export type RevocationCheck = (
+  claims: JWTPayload,
+) => boolean | Promise<boolean>;
+
+/** Options of `createVerifier` (and of `requireAuth`, which adds more). */
+export interface VerifierOptions extends JwksTimingOptions {
+  /** The exact `iss` of a single trusted issuer (or use `issuers`). */
+  issuer?: string;
+  /** URL of that issuer's JWKS. https, or http on loopback. */
+  jwksUri?: string;
+  /** That issuer's JWKS given inline. */
+  jwks?: IssuerOptions['jwks'];
+  /** Find that issuer's JWKS through discovery. Default: false. */
+  discovery?: boolean;
+  /** That issuer's HMAC secret (32 bytes or more; HS* only). */
+  secret?: string | Uint8Array;
+  /** Several trusted issuers, each with its own keys. */
+  issuers?: readonly IssuerOptions[];
+  /** Required (here or per issuer). Accepted audience value(s). */
+  audience?: string | readonly string[];
+  /** The claim compared with `audience`. Default: `aud`. */
+  audienceClaim?: 'aud' | 'client_id';
+  /** Required (here or per issuer). Allowlist of `alg` values. */
+  algorithms?: readonly string[];
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default: 5. */
+  clockToleranceSeconds?: number;
+  /** Oldest accepted `iat`, in seconds; requires `iat`. Default: none. */
+  maxTokenAgeSeconds?: number;
+  /** Largest accepted token, in bytes. Default: 8192. */
+  maxTokenBytes?: number;
+  /** Required `typ` header, such as `at+jwt`. Default: not checked. */
+  requiredType?: string;
+  /** `rfc9068`: `typ` at+jwt and the RFC 9068 claims. Default: none. */
+  profile?: 'rfc9068';
+  /** Claims that must be present. Default: none beyond `exp`. */
+  requiredClaims?: readonly string[];
+  /** Claims that must equal a value (or one of several). Default: none. */
+  claimValues?: Readonly<Record<string, unknown>>;
+  /** Claims read for scopes, in order. Default: `['scope']`. */
+  scopeClaims?: readonly ScopeClaim[];
+  /** Deny-list hook: `true` refuses (401), a throw fails closed (503). */
+  isRevoked?: RevocationCheck;
+  /** Deny-list store read by `jti` or `sid`; a failure answers 503. */
+  denyList?: DenyListOptions;
+  /** Adds the reason code to wire descriptions. Default: false. */
+  debugReasons?: boolean;
+  /** Receives an event per outcome. Default: none. */
+  audit?: AuditBus;
+  /** Receives diagnostics; never a token. Default: silent. */
+  logger?: Logger;
+  /** Clock in epoch milliseconds. Default: `Date.now`. */
+  clock?: () => number;
+}
+
+/** The normalised, frozen options. */
+export interface GuardConfig {
+  readonly issuers: ReadonlyMap<string, IssuerConfig>;
+  readonly audienceClaim: 'aud' | 'client_id';
+  readonly clockToleranceSeconds: number;
+  readonly maxTokenAgeSeconds: number | undefined;
+  readonly maxTokenBytes: number;
+  readonly requiredType: string | undefined;
+  readonly requiredClaims: readonly string[];
+  readonly claimValues: Readonly<Record<string, readonly unknown[]>>;
+  readonly scopeClaims: readonly ScopeClaim[];
+  readonly isRevoked: RevocationCheck | undefined;
+  readonly denyList: Required<DenyListOptions> | undefined;
+  readonly debugReasons: boolean;
+  readonly jwks: JwksTimings;
+  readonly audit: AuditBus | undefined;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+/** Top-level option names of `createVerifier`. */
+export const VERIFIER_KEYS: readonly string[] = [
+  ...ISSUER_KEYS,
+  ...TIMING_KEYS,
+  'issuers',
+  'audienceClaim',
   'clockToleranceSeconds',
+  'maxTokenAgeSeconds',
   'maxTokenBytes',
   'requiredType',
+  'profile',
+  'requiredClaims',
+  'claimValues',
+  'scopeClaims',
   'isRevoked',
+  'denyList',
+  'debugReasons',
   'audit',
   'logger',
-] as const;
+  'clock',
+];
 
 // Frequent misspellings, answered with the option that was meant.
 const LIKELY_TYPOS: Readonly<Record<string, string>> = {
@@ -46,207 +146,239 @@ const LIKELY_TYPOS: Readonly<Record<string, string>> = {
   jwks_uri: 'jwksUri',
   algorithm: 'algorithms',
   clockTolerance: 'clockToleranceSeconds',
+  scopes: 'scopeClaims',
 };
 
-/** Options of `requireAuth`. */
-export interface RequireAuthOptions {
-  /**
-   * Required. The expected `iss` claim, compared as an exact string. Must be
-   * https, or http on a loopback host.
-   */
-  issuer: string;
-  /** Required. The accepted `aud` value, or several of them. */
-  audience: string | readonly string[];
-  /**
-   * Required. URL of the issuer's JSON Web Key Set. Must be https, or http
-   * on a loopback host.
-   */
-  jwksUri: string;
-  /**
-   * Required. Non-empty allowlist of accepted `alg` values, asymmetric only:
-   * RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA.
-   */
-  algorithms: readonly string[];
-  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default: 5. */
-  clockToleranceSeconds?: number;
-  /** Largest accepted token, in bytes. Default: 8192. */
-  maxTokenBytes?: number;
-  /**
-   * The `typ` header every token must carry, such as `at+jwt` for RFC 9068
-   * access tokens (compared without an `application/` prefix, ignoring
-   * case). Default: not checked, because many IdPs send `JWT` (LIM-001).
-   */
-  requiredType?: string;
-  /**
-   * Deny-list check on the verified claims. `true` rejects the token with
-   * 401; a throw or a rejection fails closed with 503. Default: none.
-   */
-  isRevoked?: (claims: JWTPayload) => boolean | Promise<boolean>;
-  /** Receives a `token.rejected` event per rejected token. Default: none. */
-  audit?: AuditBus;
-  /** Receives diagnostics; never a token. Default: silent. */
-  logger?: Logger;
+function fail(path: string, expected: string): never {
+  throw configError(PACKAGE_NAME, path, expected);
 }
 
-/** The normalised, frozen options. */
-export interface GuardConfig {
-  readonly issuer: string;
-  readonly audience: string | readonly string[];
-  readonly jwksUrl: URL;
-  readonly algorithms: readonly string[];
-  readonly clockToleranceSeconds: number;
-  readonly maxTokenBytes: number;
-  readonly requiredType: string | undefined;
-  readonly isRevoked:
-    ((claims: JWTPayload) => boolean | Promise<boolean>) | undefined;
-  readonly audit: AuditBus | undefined;
-  readonly logger: Logger;
-}
-
-function checkKnownKeys(options: object): void {
+function checkKnownKeys(options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     const meant = LIKELY_TYPOS[key];
-    if (meant !== undefined) {
-      throw configError(PACKAGE_NAME, key, `is not known; use "${meant}"`);
-    }
+    if (meant !== undefined) fail(key, `is not known; use "${meant}"`);
   }
 
-  rejectUnknownKeys(PACKAGE_NAME, options, KNOWN_OPTIONS);
+  rejectUnknownKeys(PACKAGE_NAME, options, known);
 }
 
-function checkAudience(value: unknown): string | readonly string[] {
-  if (typeof value === 'string') {
-    return requireString(PACKAGE_NAME, 'audience', value);
+function checkIssuers(input: Record<string, unknown>) {
+  const defaults = { audience: input.audience, algorithms: input.algorithms };
+  const single = ISSUER_KEYS.filter(
+    (key) => !['audience', 'algorithms'].includes(key),
+  ).some((key) => input[key] !== undefined);
+  if (input.issuers === undefined) {
+    return [checkIssuer('', input, defaults)];
   }
 
-  if (!Array.isArray(value) || value.length === 0) {
-    throw configError(
-      PACKAGE_NAME,
-      'audience',
-      'is required: expected a non-empty string or array of strings',
-    );
+  if (single) fail('issuers', 'excludes "issuer" and its key options');
+  if (!Array.isArray(input.issuers) || input.issuers.length === 0) {
+    fail('issuers', 'must be a non-empty array');
   }
 
-  value.forEach((entry, index) => {
-    requireString(PACKAGE_NAME, `audience[${index}]`, entry);
-  });
-  return Object.freeze([...(value as string[])]);
-}
-
-function checkAlgorithms(value: unknown): readonly string[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw configError(
-      PACKAGE_NAME,
-      'algorithms',
-      'is required: expected a non-empty array such as ["ES256"]',
-    );
-  }
-
-  value.forEach((entry: unknown, index) => {
-    if (isAsymmetricAlgorithm(entry)) return;
-    const path = `algorithms[${index}]`;
-    if (entry === 'none' || (typeof entry === 'string' && /^HS/i.test(entry))) {
-      throw configError(
-        PACKAGE_NAME,
-        path,
-        `must not be "${entry}": only asymmetric algorithms are accepted`,
-      );
+  return input.issuers.map((entry: unknown, index) => {
+    const prefix = `issuers[${index}].`;
+    if (typeof entry !== 'object' || entry === null) {
+      fail(`issuers[${index}]`, 'must be an object');
     }
 
-    throw configError(PACKAGE_NAME, path, 'is not a supported algorithm');
+    rejectUnknownKeys(PACKAGE_NAME, entry, ISSUER_KEYS);
+    return checkIssuer(prefix, entry as Record<string, unknown>, defaults);
   });
-  return Object.freeze([...new Set(value as string[])]);
 }
 
-function checkClockTolerance(value: unknown): number {
-  if (value === undefined) return DEFAULT_CLOCK_TOLERANCE_SECONDS;
+function issuerMap(list: IssuerConfig[]): Map<string, IssuerConfig> {
+  const map = new Map<string, IssuerConfig>();
+  for (const entry of list) {
+    if (map.has(entry.issuer)) fail('issuers', `lists "${entry.issuer}" twice`);
+    map.set(entry.issuer, entry);
+  }
+
+  return map;
+}
+
+function nonNegativeInteger(path: string, value: unknown, fallback: number) {
+  if (value === undefined) return fallback;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
     return value;
   }
 
-  throw configError(
-    PACKAGE_NAME,
-    'clockToleranceSeconds',
-    'must be a non-negative integer (seconds)',
-  );
+  return fail(path, 'must be a non-negative integer (seconds)');
 }
 
-function checkRequiredType(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
+function checkRequiredType(input: Record<string, unknown>) {
+  const value = input.requiredType;
+  if (input.profile !== undefined && input.profile !== 'rfc9068') {
+    fail('profile', 'must be "rfc9068"');
+  }
+
+  if (value === undefined) {
+    return input.profile === 'rfc9068' ? 'at+jwt' : undefined;
+  }
+
   if (typeof value === 'string' && /^[\w.+-]+(\/[\w.+-]+)?$/.test(value)) {
     return value;
   }
 
-  throw configError(
-    PACKAGE_NAME,
-    'requiredType',
-    'must be a media type such as "at+jwt"',
-  );
+  return fail('requiredType', 'must be a media type such as "at+jwt"');
 }
 
-function checkOptionalFunction<T>(path: string, value: unknown): T | undefined {
+function checkStringList(path: string, value: unknown, allowed?: string[]) {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(path, 'must be an array of strings');
+  value.forEach((entry: unknown, index) => {
+    if (typeof entry !== 'string' || entry.length === 0) {
+      fail(`${path}[${index}]`, 'must be a non-empty string');
+    }
+
+    if (allowed !== undefined && !allowed.includes(entry)) {
+      fail(`${path}[${index}]`, `must be one of ${allowed.join(', ')}`);
+    }
+  });
+  return value as string[];
+}
+
+function checkRequiredClaims(input: Record<string, unknown>) {
+  const listed = checkStringList('requiredClaims', input.requiredClaims);
+  const profile = input.profile === 'rfc9068' ? RFC9068_CLAIMS : [];
+  return Object.freeze([...new Set([...profile, ...listed])]);
+}
+
+function checkClaimValues(value: unknown) {
+  if (value === undefined) return Object.freeze({});
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('claimValues', 'must be an object of claim names to values');
+  }
+
+  const result: Record<string, readonly unknown[]> = {};
+  for (const [name, allowed] of Object.entries(value)) {
+    const list = Array.isArray(allowed) ? allowed : [allowed];
+    if (list.length === 0 || list.some((entry) => entry === undefined)) {
+      fail(`claimValues.${name}`, 'must be a value or non-empty array');
+    }
+
+    result[name] = Object.freeze([...list]);
+  }
+
+  return Object.freeze(result);
+}
+
+function checkFunction<T>(path: string, value: unknown): T | undefined {
   if (value === undefined || typeof value === 'function') {
     return value as T | undefined;
   }
 
-  throw configError(PACKAGE_NAME, path, 'must be a function');
+  return fail(path, 'must be a function');
+}
+
+function checkDenyList(value: unknown): GuardConfig['denyList'] {
+  if (value === undefined) return undefined;
+  const input = value as Partial<DenyListOptions> | null;
+  if (typeof input?.store?.has !== 'function') {
+    fail('denyList.store', 'must be a DenyList from @portcullis/stores');
+  }
+
+  const claim = input.claim ?? 'jti';
+  if (claim !== 'jti' && claim !== 'sid') {
+    fail('denyList.claim', 'must be "jti" or "sid"');
+  }
+
+  return Object.freeze({ store: input.store, claim });
+}
+
+function checkAudienceClaim(value: unknown): 'aud' | 'client_id' {
+  if (value === undefined || value === 'aud' || value === 'client_id') {
+    return value ?? 'aud';
+  }
+
+  return fail('audienceClaim', 'must be "aud" or "client_id"');
 }
 
 /**
- * Validates `options` and returns the frozen config.
+ * Validates `options` and returns the frozen config. `extraKeys` names the
+ * options a caller layer (such as the middleware) handles itself.
  *
  * @throws TypeError naming the option when one is missing, unknown or unsafe.
  */
-export function normalizeOptions(options: unknown): GuardConfig {
+export function normalizeOptions(
+  options: unknown,
+  extraKeys: readonly string[] = [],
+): GuardConfig {
   if (typeof options !== 'object' || options === null) {
-    throw configError(PACKAGE_NAME, 'options', 'must be an object');
+    fail('options', 'must be an object');
   }
 
-  checkKnownKeys(options);
+  checkKnownKeys(options, [...VERIFIER_KEYS, ...extraKeys]);
   const input = options as Record<string, unknown>;
-  parseSecureUrl(PACKAGE_NAME, 'issuer', input.issuer);
 
   return Object.freeze({
-    // The `iss` claim is compared with the string as given, not with the
-    // normalised URL, so that a trailing slash is never added or removed.
-    issuer: input.issuer as string,
-    audience: checkAudience(input.audience),
-    jwksUrl: parseSecureUrl(PACKAGE_NAME, 'jwksUri', input.jwksUri),
-    algorithms: checkAlgorithms(input.algorithms),
-    clockToleranceSeconds: checkClockTolerance(input.clockToleranceSeconds),
+    issuers: issuerMap(checkIssuers(input)),
+    audienceClaim: checkAudienceClaim(input.audienceClaim),
+    clockToleranceSeconds: nonNegativeInteger(
+      'clockToleranceSeconds',
+      input.clockToleranceSeconds,
+      DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    ),
+    maxTokenAgeSeconds:
+      input.maxTokenAgeSeconds === undefined
+        ? undefined
+        : positiveInteger(
+            PACKAGE_NAME,
+            'maxTokenAgeSeconds',
+            input.maxTokenAgeSeconds,
+            1,
+          ),
     maxTokenBytes: positiveInteger(
       PACKAGE_NAME,
       'maxTokenBytes',
       input.maxTokenBytes,
       DEFAULT_MAX_TOKEN_BYTES,
     ),
-    requiredType: checkRequiredType(input.requiredType),
-    isRevoked: checkOptionalFunction<GuardConfig['isRevoked']>(
-      'isRevoked',
-      input.isRevoked,
+    requiredType: checkRequiredType(input),
+    requiredClaims: checkRequiredClaims(input),
+    claimValues: checkClaimValues(input.claimValues),
+    scopeClaims: Object.freeze(
+      input.scopeClaims === undefined
+        ? ['scope' as const]
+        : (checkStringList('scopeClaims', input.scopeClaims, [
+            'scope',
+            'scp',
+            'permissions',
+          ]) as ScopeClaim[]),
     ),
+    isRevoked: checkFunction<RevocationCheck>('isRevoked', input.isRevoked),
+    denyList: checkDenyList(input.denyList),
+    debugReasons: input.debugReasons === true,
+    jwks: checkTimings(input),
     audit: optionalAuditBus(PACKAGE_NAME, input.audit),
     logger: optionalLogger(PACKAGE_NAME, input.logger),
+    clock: checkFunction<() => number>('clock', input.clock) ?? Date.now,
   });
 }
 
 /**
- * Logs one warning per setting that is allowed but risky: plain http to a
- * loopback issuer or JWKS, and a clock tolerance over five minutes.
+ * Logs one warning per setting that is allowed but risky: plain http to an
+ * issuer or JWKS, a clock tolerance over five minutes, and reason codes on
+ * the wire.
  */
 export function warnAboutRiskyOptions(config: GuardConfig): void {
-  if (
-    config.jwksUrl.protocol === 'http:' ||
-    config.issuer.startsWith('http:')
-  ) {
-    config.logger.warn('issuer or JWKS uses plain http; use it only locally', {
-      issuer: config.issuer,
-    });
+  for (const entry of config.issuers.values()) {
+    const url = entry.keys.kind === 'uri' ? entry.keys.url.protocol : '';
+    if (url === 'http:' || entry.issuer.startsWith('http:')) {
+      config.logger.warn(
+        'issuer or JWKS uses plain http; use it only locally',
+        { issuer: entry.issuer },
+      );
+    }
   }
 
   if (config.clockToleranceSeconds > MAX_SAFE_CLOCK_TOLERANCE_SECONDS) {
     config.logger.warn('clock tolerance is unusually large', {
       clockToleranceSeconds: config.clockToleranceSeconds,
     });
+  }
+
+  if (config.debugReasons) {
+    config.logger.warn('debugReasons is on: responses name the failed check');
   }
 }

@@ -5,7 +5,7 @@
 
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 
-/** What `requireAuth` verified, attached as `req.auth`. Frozen. */
+/** What the guard verified, attached as `req.auth`. Frozen. */
 export interface AuthContext {
   /** The bearer token as received. Never log it. */
   readonly token: string;
@@ -13,8 +13,10 @@ export interface AuthContext {
   readonly header: ProtectedHeaderParameters;
   /** The verified claims. */
   readonly claims: JWTPayload;
-  /** The scopes of the space-separated `scope` claim; empty when absent. */
+  /** The granted scopes, read from the configured `scopeClaims`. */
   readonly scopes: readonly string[];
+  /** The trusted issuer that signed the token. */
+  readonly issuer: string;
 }
 
 declare global {

@@ -1,76 +1,57 @@
 /**
- * The resource-server guard: verifies an RFC 6750 bearer token against the
- * issuer's JWKS (RFC 7515, RFC 7519, RFC 9068) and attaches it as
- * `req.auth`, or hands an RFC 6750 error to `next`.
+ * The resource-server guard for Express: reads an RFC 6750 bearer token,
+ * hands it to the verifier core and attaches the result as `req.auth`, or
+ * hands an RFC 6750 error to `next`. A thin layer over `createVerifier`.
  */
 
-import { jwtVerify } from 'jose';
-import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import type { NextFunction, Request, RequestHandler } from 'express';
 
-import type { AuthError } from '@portcullis/core';
+import { configError } from '@portcullis/core';
 
-import {
-  INVALID_TOKEN_DESCRIPTION,
-  MissingTokenError,
-  invalidTokenError,
-} from './errors.js';
+import { MissingTokenError } from './errors.js';
 import { extractBearerToken } from './extract-token.js';
-import { createKeyResolver } from './key-resolver.js';
 import { toAuthError } from './map-error.js';
-import { normalizeOptions, warnAboutRiskyOptions } from './options.js';
-import type { GuardConfig, RequireAuthOptions } from './options.js';
-import type { AuthContext } from './request-auth.js';
-import { checkRevocation } from './revocation.js';
-import { parseScopes } from './scopes.js';
+import { normalizeOptions } from './options.js';
+import type { VerifierOptions } from './options.js';
+import { reportAccepted, reportRefused } from './report.js';
+import { buildVerifier } from './verifier.js';
+import type { Verifier } from './verifier.js';
 
-function buildVerifyOptions(config: GuardConfig): JWTVerifyOptions {
-  return Object.freeze({
-    issuer: config.issuer,
-    audience: config.audience as string | string[],
-    algorithms: config.algorithms as string[],
-    clockTolerance: config.clockToleranceSeconds,
-    requiredClaims: ['exp'],
-    ...(config.requiredType === undefined ? {} : { typ: config.requiredType }),
-  });
+/** Options of `requireAuth`: the verifier's, plus the middleware's own. */
+export interface RequireAuthOptions extends VerifierOptions {
+  /**
+   * Admit requests without bearer credentials, leaving `req.auth` unset. A
+   * presented token that fails is still refused. Default: false.
+   */
+  optional?: boolean;
+  /**
+   * Fetch every remote JWKS when the middleware is built instead of on the
+   * first request; a failure is logged and retried on demand. Default:
+   * false.
+   */
+  preload?: boolean;
 }
 
-// jose checks `iat` only against a maximum token age; a token issued in the
-// future (beyond the clock tolerance) is refused here.
-function checkIssuedAt(config: GuardConfig, payload: JWTPayload): void {
-  const nowSeconds = Math.floor(Date.now() / 1000);
-  if (
-    typeof payload.iat === 'number' &&
-    payload.iat > nowSeconds + config.clockToleranceSeconds
-  ) {
-    throw invalidTokenError(INVALID_TOKEN_DESCRIPTION, undefined);
-  }
-}
+const MIDDLEWARE_KEYS = ['optional', 'preload'];
 
-function reportRejection(config: GuardConfig, error: AuthError): void {
-  // A request without credentials is routine, not a rejected token.
-  if (error instanceof MissingTokenError) return;
-
-  config.audit?.emit('token.rejected', { code: error.code });
-  const cause = error.cause as { code?: unknown } | undefined;
-  const reason = typeof cause?.code === 'string' ? cause.code : undefined;
-  const level = error.status >= 500 ? 'warn' : 'debug';
-  config.logger[level]('access token rejected', { code: error.code, reason });
+function checkFlag(name: string, value: unknown): boolean {
+  if (value === undefined || typeof value === 'boolean') return value === true;
+  throw configError('@portcullis/jwt-guard', name, 'must be a boolean');
 }
 
 /**
- * Creates middleware that admits only requests with a valid bearer token.
+ * Creates middleware that admits only requests with a valid bearer token
+ * (or, with `optional`, also requests without one).
  *
- * It checks the signature against the issuer's JWKS with an algorithm from
- * the allowlist, then `iss`, `aud`, `exp` (required), `nbf`, `iat` (not
- * in the future) and, when configured, the `typ` header, then the optional
- * deny-list. On success `req.auth` holds the verified token; on
- * failure `next` receives an AuthError for `authErrorHandler` to render.
+ * On success `req.auth` holds the verified token; on failure `next`
+ * receives an AuthError for `authErrorHandler` to render: 401
+ * `invalid_token`, 400 `invalid_request`, 503 `temporarily_unavailable`
+ * when keys or the deny-list cannot answer.
  *
  * @param options - see {@link RequireAuthOptions}; defaults:
- * `clockToleranceSeconds` 5, `maxTokenBytes` 8192.
+ * `clockToleranceSeconds` 5, `maxTokenBytes` 8192, `optional` false.
  * @throws TypeError at startup, naming the option, when one is missing,
- * unknown or unsafe (such as `none` or `HS256` in `algorithms`).
+ * unknown or unsafe (such as `none` or `HS256` without `secret`).
  *
  * @example
  * app.use(
@@ -85,45 +66,47 @@ function reportRejection(config: GuardConfig, error: AuthError): void {
  * app.use(authErrorHandler());
  */
 export function requireAuth(options: RequireAuthOptions): RequestHandler {
-  const config = normalizeOptions(options);
-  warnAboutRiskyOptions(config);
-  const resolveKey = createKeyResolver(config.jwksUrl);
-  const verifyOptions = buildVerifyOptions(config);
-
-  async function authenticate(req: Request): Promise<AuthContext> {
-    const token = extractBearerToken(
-      req.headers.authorization,
-      config.maxTokenBytes,
-    );
-    const { payload, protectedHeader } = await jwtVerify(
-      token,
-      resolveKey,
-      verifyOptions,
-    );
-
-    checkIssuedAt(config, payload);
-    await checkRevocation(config.isRevoked, payload);
-    return Object.freeze({
-      token,
-      header: protectedHeader,
-      claims: payload,
-      scopes: parseScopes(payload.scope),
+  const config = normalizeOptions(options, MIDDLEWARE_KEYS);
+  const optional = checkFlag('optional', options.optional);
+  const verifier: Verifier = buildVerifier(config);
+  if (checkFlag('preload', options.preload)) {
+    verifier.preload().catch(() => {
+      config.logger.warn('JWKS preload failed; retrying on demand');
     });
   }
 
+  function fail(error: unknown, next: NextFunction): void {
+    const authError = toAuthError(error);
+    if (optional && authError instanceof MissingTokenError) {
+      reportAccepted(config, 'JWT_GUARD_ANONYMOUS');
+      next();
+      return;
+    }
+
+    reportRefused(config, authError);
+    next(authError);
+  }
+
   // Express 4 ignores a returned promise, so the handler never returns one:
-  // both outcomes end in an explicit call to next.
-  return function portcullisRequireAuth(req, _res, next: NextFunction) {
-    authenticate(req).then(
+  // every outcome ends in an explicit call to next.
+  return function portcullisRequireAuth(req: Request, _res, next) {
+    let token: string;
+    try {
+      token = extractBearerToken(
+        req.headers.authorization,
+        config.maxTokenBytes,
+      );
+    } catch (error) {
+      fail(error, next);
+      return;
+    }
+
+    verifier.verify(token).then(
       (auth) => {
         req.auth = auth;
         next();
       },
-      (error: unknown) => {
-        const authError = toAuthError(error);
-        reportRejection(config, authError);
-        next(authError);
-      },
+      (error: unknown) => next(toAuthError(error)),
     );
   };
 }

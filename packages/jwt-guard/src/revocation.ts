@@ -1,29 +1,24 @@
 /**
- * Runs the application's deny-list check on verified claims. The check
- * fails closed: when it cannot answer, the request is refused with 503.
+ * Runs the deny-list checks on verified claims: the application's
+ * `isRevoked` hook and the `denyList` store (by `jti` or `sid`). Both fail
+ * closed: when they cannot answer, the request is refused with 503.
  */
 
 import type { JWTPayload } from 'jose';
 
-import { ServerError } from '@portcullis/core';
-
 import {
-  INVALID_TOKEN_DESCRIPTION,
-  invalidTokenError,
-  unavailableError,
+  GuardMisconfiguredError,
+  GuardUnavailableError,
+  TokenRejectedError,
 } from './errors.js';
-
-/** The deny-list check of `RequireAuthOptions.isRevoked`. */
-export type RevocationCheck = (
-  claims: JWTPayload,
-) => boolean | Promise<boolean>;
+import type { GuardConfig, RevocationCheck } from './options.js';
 
 /**
- * Resolves when the token is not revoked.
+ * Resolves when the `isRevoked` hook clears the token.
  *
- * @throws InvalidTokenError (401) when `isRevoked` answers `true`.
- * @throws TemporarilyUnavailableError (503) when it throws or rejects.
- * @throws ServerError (500) when it answers anything but a boolean.
+ * @throws TokenRejectedError (401) when it answers `true`.
+ * @throws GuardUnavailableError (503) when it throws or rejects.
+ * @throws GuardMisconfiguredError (500) when it answers a non-boolean.
  */
 export async function checkRevocation(
   isRevoked: RevocationCheck | undefined,
@@ -35,12 +30,46 @@ export async function checkRevocation(
   try {
     revoked = await isRevoked(claims);
   } catch (error) {
-    throw unavailableError(error);
+    throw new GuardUnavailableError('JWT_GUARD_REVOCATION_UNAVAILABLE', error);
   }
 
   if (revoked === false) return;
-  if (revoked === true) throw invalidTokenError(INVALID_TOKEN_DESCRIPTION);
-  throw new ServerError('the access token cannot be checked', {
-    cause: new TypeError('isRevoked must return a boolean'),
-  });
+  if (revoked === true) throw new TokenRejectedError('JWT_GUARD_REVOKED');
+  throw new GuardMisconfiguredError(
+    new TypeError('isRevoked must return a boolean'),
+  );
+}
+
+/**
+ * Resolves when the deny-list store does not hold the token's `jti` (or
+ * `sid`). A token without that claim cannot be revoked this way and is
+ * refused, so revocation can never be skipped by leaving the claim out.
+ *
+ * @throws TokenRejectedError (401) when the entry is present or the claim
+ * is missing.
+ * @throws GuardUnavailableError (503) when the store fails.
+ */
+export async function checkDenyList(
+  denyList: GuardConfig['denyList'],
+  claims: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  if (denyList === undefined) return;
+  const key = claims[denyList.claim];
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new TokenRejectedError('JWT_GUARD_CLAIM_MISSING');
+  }
+
+  let listed: unknown;
+  try {
+    listed = await denyList.store.has(key);
+  } catch (error) {
+    throw new GuardUnavailableError('JWT_GUARD_REVOCATION_UNAVAILABLE', error);
+  }
+
+  if (listed === false) return;
+  if (listed === true) throw new TokenRejectedError('JWT_GUARD_REVOKED');
+  throw new GuardUnavailableError(
+    'JWT_GUARD_REVOCATION_UNAVAILABLE',
+    new TypeError('DenyList.has must resolve to a boolean'),
+  );
 }

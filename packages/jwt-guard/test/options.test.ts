@@ -111,17 +111,24 @@ describe('normalizeOptions', () => {
     it('applies the defaults and freezes the result', () => {
       const config = normalizeOptions(VALID);
 
-      expect(config).toMatchObject({
+      const issuer = config.issuers.get(VALID.issuer);
+      expect(issuer).toMatchObject({
         issuer: VALID.issuer,
-        audience: VALID.audience,
+        audiences: [VALID.audience],
         algorithms: ['ES256'],
+        keys: { kind: 'uri' },
+      });
+      expect(config).toMatchObject({
         clockToleranceSeconds: 5,
         maxTokenBytes: 8192,
         isRevoked: undefined,
         audit: undefined,
         logger: silentLogger,
       });
-      expect(config.jwksUrl.href).toBe(VALID.jwksUri);
+      expect(issuer?.keys).toEqual({
+        kind: 'uri',
+        url: new URL(VALID.jwksUri),
+      });
       expect(Object.isFrozen(config)).toBe(true);
     });
 
@@ -131,7 +138,9 @@ describe('normalizeOptions', () => {
         issuer: 'https://issuer.example.com',
       });
 
-      expect(config.issuer).toBe('https://issuer.example.com');
+      expect([...config.issuers.keys()]).toEqual([
+        'https://issuer.example.com',
+      ]);
     });
 
     it('accepts loopback http, a zero tolerance and the optional hooks', () => {
@@ -150,9 +159,11 @@ describe('normalizeOptions', () => {
         audit,
       });
 
-      expect(config).toMatchObject({
-        audience: ['a', 'b'],
+      expect(config.issuers.get('http://localhost:4000')).toMatchObject({
+        audiences: ['a', 'b'],
         algorithms: ['ES256', 'EdDSA'],
+      });
+      expect(config).toMatchObject({
         clockToleranceSeconds: 0,
         maxTokenBytes: 4096,
         isRevoked,

@@ -17,7 +17,7 @@ import {
   validClaims,
 } from './helpers/keys.js';
 import type { TestSigner } from './helpers/keys.js';
-import type { RequireAuthOptions } from '../src/options.js';
+import type { RequireAuthOptions } from '../src/require-auth.js';
 import { requireAuth } from '../src/require-auth.js';
 
 const INVALID_TOKEN_CHALLENGE =
@@ -425,7 +425,9 @@ describe('requireAuth', () => {
       const jwks = await startJwksServer([signer.publicJwk]);
       jwks.setMode('error');
       try {
-        const { app } = buildGuardedApp(guardOptions({ jwksUri: jwks.url }));
+        const { app } = buildGuardedApp(
+          guardOptions({ jwksUri: jwks.url, jwksCooldownSeconds: 0 }),
+        );
         const token = await signer.sign();
         const first = await request(app)
           .get('/protected')
@@ -511,7 +513,7 @@ describe('requireAuth', () => {
       return { debug: record, info: record, warn: record, error: record };
     }
 
-    it('emits token.rejected with the error code', async () => {
+    it('emits token.refused with the reason and token.rejected with the code', async () => {
       const audit = createAuditBus();
       const events: AuditEvent[] = [];
       audit.onAny((event) => events.push(event));
@@ -524,8 +526,19 @@ describe('requireAuth', () => {
 
       expect(events).toEqual([
         expect.objectContaining({
+          type: 'token.refused',
+          code: 'invalid_token',
+          reason: 'JWT_GUARD_KID_UNKNOWN',
+          status: 401,
+        }),
+        expect.objectContaining({
           type: 'token.rejected',
           code: 'invalid_token',
+        }),
+        expect.objectContaining({
+          type: 'token.refused',
+          code: 'invalid_request',
+          reason: 'JWT_GUARD_MALFORMED_HEADER',
         }),
         expect.objectContaining({
           type: 'token.rejected',
@@ -534,7 +547,7 @@ describe('requireAuth', () => {
       ]);
     });
 
-    it('emits nothing for a request without credentials', async () => {
+    it('emits only token.refused for a request without credentials', async () => {
       const audit = createAuditBus();
       const events: AuditEvent[] = [];
       audit.onAny((event) => events.push(event));
@@ -542,7 +555,33 @@ describe('requireAuth', () => {
 
       await request(app).get('/protected');
 
-      expect(events).toEqual([]);
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: 'token.refused',
+          reason: 'JWT_GUARD_NO_TOKEN',
+          status: 401,
+        }),
+      ]);
+    });
+
+    it('emits token.accepted with the issuer and subject', async () => {
+      const audit = createAuditBus();
+      const events: AuditEvent[] = [];
+      audit.onAny((event) => events.push(event));
+      const { app } = buildGuardedApp(guardOptions({ audit }));
+
+      await request(app)
+        .get('/protected')
+        .set(...bearer(await signer.sign()));
+
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: 'token.accepted',
+          reason: 'JWT_GUARD_OK',
+          issuer: ISSUER,
+          subject: 'user-1',
+        }),
+      ]);
     });
 
     it('never writes the token to the log', async () => {

@@ -1,5 +1,5 @@
 import { checkRevocation } from '../src/revocation.js';
-import type { RevocationCheck } from '../src/revocation.js';
+import type { RevocationCheck } from '../src/options.js';
 
 const CLAIMS = { iss: 'https://issuer.example.com', sub: 'user-1' };
 

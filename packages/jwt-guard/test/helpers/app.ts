@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import { authErrorHandler } from '@portcullis/core';
 
 import { requireAuth } from '../../src/require-auth.js';
-import type { RequireAuthOptions } from '../../src/options.js';
+import type { RequireAuthOptions } from '../../src/require-auth.js';
 import type { AuthContext } from '../../src/request-auth.js';
 
 /** The app and what its protected handler saw. */

@@ -1,0 +1,37 @@
+/**
+ * The reason codes of the guard: why a token was accepted, refused or could
+ * not be checked. They travel in error objects and audit events, never on
+ * the wire, so that metrics can count each outcome.
+ */
+
+/** Every reason code, a closed union (UPPER_SNAKE, package prefix). */
+export type GuardReason =
+  | 'JWT_GUARD_OK'
+  | 'JWT_GUARD_ANONYMOUS'
+  | 'JWT_GUARD_NO_TOKEN'
+  | 'JWT_GUARD_MALFORMED_HEADER'
+  | 'JWT_GUARD_TOO_LARGE'
+  | 'JWT_GUARD_MALFORMED_TOKEN'
+  | 'JWT_GUARD_UNSIGNED'
+  | 'JWT_GUARD_ALG_NOT_ALLOWED'
+  | 'JWT_GUARD_CRIT_UNSUPPORTED'
+  | 'JWT_GUARD_ISSUER_UNKNOWN'
+  | 'JWT_GUARD_KID_UNKNOWN'
+  | 'JWT_GUARD_KID_AMBIGUOUS'
+  | 'JWT_GUARD_KEY_ALG_MISMATCH'
+  | 'JWT_GUARD_BAD_SIGNATURE'
+  | 'JWT_GUARD_TYPE_MISMATCH'
+  | 'JWT_GUARD_AUDIENCE_MISMATCH'
+  | 'JWT_GUARD_CLAIM_MISSING'
+  | 'JWT_GUARD_CLAIM_INVALID'
+  | 'JWT_GUARD_EXPIRED'
+  | 'JWT_GUARD_NOT_YET_VALID'
+  | 'JWT_GUARD_ISSUED_IN_FUTURE'
+  | 'JWT_GUARD_TOO_OLD'
+  | 'JWT_GUARD_REVOKED'
+  | 'JWT_GUARD_KEYS_UNAVAILABLE'
+  | 'JWT_GUARD_REVOCATION_UNAVAILABLE'
+  | 'JWT_GUARD_REVOCATION_MISCONFIGURED'
+  | 'JWT_GUARD_SCOPE_MISSING'
+  | 'JWT_GUARD_CLAIM_MISMATCH'
+  | 'JWT_GUARD_STEP_UP_REQUIRED';

@@ -1,0 +1,179 @@
+/**
+ * The verifier core, usable without Express: checks a compact JWS access
+ * token (RFC 7515, RFC 7519, RFC 9068) against the trusted issuers and
+ * returns its verified context, emitting one audit event per outcome.
+ */
+
+import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
+
+import type { AuthError } from '@portcullis/core';
+
+import { checkClaims } from './claims.js';
+import { TokenRejectedError } from './errors.js';
+import { createKeySources } from './key-sources.js';
+import { toAuthError } from './map-error.js';
+import { normalizeOptions, warnAboutRiskyOptions } from './options.js';
+import type { GuardConfig, VerifierOptions } from './options.js';
+import { parseToken } from './parse-token.js';
+import type { ParsedToken } from './parse-token.js';
+import { reportAccepted, reportRefused } from './report.js';
+import type { AuthContext } from './request-auth.js';
+import { checkDenyList, checkRevocation } from './revocation.js';
+import { readScopes } from './scopes.js';
+import { verifySignature } from './verify-signature.js';
+
+/** Per-call settings of {@link Verifier.verify}. */
+export interface VerifyContext {
+  /** The time to verify at, in epoch milliseconds. Default: the clock. */
+  readonly now?: number;
+}
+
+/** A verifier built by {@link createVerifier}. */
+export interface Verifier {
+  /**
+   * Verifies `token` and resolves with its context.
+   *
+   * @throws TokenRejectedError (401) when the token is refused.
+   * @throws GuardUnavailableError (503) when keys or deny-list cannot
+   * answer.
+   */
+  verify(token: string, context?: VerifyContext): Promise<AuthContext>;
+  /** Fetches every remote JWKS now; rejects when one cannot be loaded. */
+  preload(): Promise<void>;
+  /** Stops background refresh timers. */
+  close(): void;
+  /** The normalised configuration. */
+  readonly config: GuardConfig;
+}
+
+function normalizeType(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const lower = value.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice(12) : lower;
+}
+
+function checkHeader(config: GuardConfig, parsed: ParsedToken): string {
+  const { alg, crit, kid, typ } = parsed.header;
+  if (typeof alg !== 'string') {
+    throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
+  }
+
+  if (alg.toLowerCase() === 'none') {
+    throw new TokenRejectedError('JWT_GUARD_UNSIGNED');
+  }
+
+  // RFC 7515 section 4.1.11: no extension is understood here, so any
+  // critical one is refused.
+  if (crit !== undefined) {
+    throw new TokenRejectedError('JWT_GUARD_CRIT_UNSUPPORTED');
+  }
+
+  if (kid !== undefined && typeof kid !== 'string') {
+    throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
+  }
+
+  const required = normalizeType(config.requiredType);
+  if (required !== undefined && normalizeType(typ) !== required) {
+    throw new TokenRejectedError('JWT_GUARD_TYPE_MISMATCH');
+  }
+
+  return alg;
+}
+
+/**
+ * Creates a verifier from `options` (see `VerifierOptions`); validates them
+ * once and throws a TypeError naming the option at startup.
+ *
+ * Steps: size limit, decode, `alg` allowlist of the issuer named by `iss`,
+ * `crit`, `typ`, the key of that issuer only (by `kid`, bound to its type),
+ * the signature, then `iss`, `exp` (required), `nbf`, `iat`, age,
+ * audience, required claims, the revocation hook and the deny-list.
+ *
+ * @example
+ * const verifier = createVerifier({
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'https://api.example.com',
+ *   jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+ *   algorithms: ['ES256'],
+ * });
+ * const { claims } = await verifier.verify(token);
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  return buildVerifier(normalizeOptions(options));
+}
+
+/** Builds a verifier from an already normalised config. */
+export function buildVerifier(config: GuardConfig): Verifier {
+  warnAboutRiskyOptions(config);
+  const sources = createKeySources(config);
+
+  async function run(token: string, nowMs: number): Promise<AuthContext> {
+    if (Buffer.byteLength(token) > config.maxTokenBytes) {
+      throw new TokenRejectedError('JWT_GUARD_TOO_LARGE');
+    }
+
+    const parsed = parseToken(token);
+    const issuer = config.issuers.get(parsed.claims.iss as string);
+    const source = sources.get(parsed.claims.iss as string);
+    if (issuer === undefined || source === undefined) {
+      throw new TokenRejectedError('JWT_GUARD_ISSUER_UNKNOWN');
+    }
+
+    const alg = checkHeader(config, parsed);
+    if (!issuer.algorithms.includes(alg)) {
+      throw new TokenRejectedError('JWT_GUARD_ALG_NOT_ALLOWED');
+    }
+
+    const kid = parsed.header.kid as string | undefined;
+    const key = await source.selectKey(kid, alg);
+    if (!verifySignature(alg, key, parsed.signingInput, parsed.signature)) {
+      throw new TokenRejectedError('JWT_GUARD_BAD_SIGNATURE');
+    }
+
+    checkClaims(
+      parsed.claims,
+      { ...config, issuer: issuer.issuer, audiences: issuer.audiences },
+      nowMs / 1000,
+    );
+    await checkRevocation(config.isRevoked, parsed.claims as JWTPayload);
+    await checkDenyList(config.denyList, parsed.claims);
+    return Object.freeze({
+      token,
+      header: Object.freeze({ ...parsed.header }) as ProtectedHeaderParameters,
+      claims: Object.freeze({ ...parsed.claims }) as JWTPayload,
+      scopes: readScopes(parsed.claims, config.scopeClaims),
+      issuer: issuer.issuer,
+    });
+  }
+
+  function finalError(error: unknown): AuthError {
+    const authError = toAuthError(error);
+    if (config.debugReasons && authError instanceof TokenRejectedError) {
+      return new TokenRejectedError(authError.reason, authError.cause, true);
+    }
+
+    return authError;
+  }
+
+  return Object.freeze({
+    config,
+    async verify(token: string, context: VerifyContext = {}) {
+      const nowMs = context.now ?? config.clock();
+      try {
+        const auth = await run(String(token), nowMs);
+        reportAccepted(config, 'JWT_GUARD_OK', auth.issuer, auth.claims.sub);
+        return auth;
+      } catch (error) {
+        const authError = finalError(error);
+        reportRefused(config, authError);
+        throw authError;
+      }
+    },
+    async preload() {
+      await Promise.all([...sources.values()].map((s) => s.preload()));
+    },
+    close() {
+      for (const source of sources.values()) source.close();
+    },
+  });
+}

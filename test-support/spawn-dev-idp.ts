@@ -16,6 +16,12 @@ export interface SpawnDevIdpOptions {
   clientId: string;
   clientSecret: string;
   redirectUris: string[];
+  /** Allowed post_logout_redirect_uri values. Default: none. */
+  postLogoutRedirectUris?: string[];
+  /** Port on 127.0.0.1; a fixed one lets a test restart the IdP. Default: 0. */
+  port?: number;
+  /** The users, as --users-json. Default: the documented test users. */
+  users?: unknown[];
 }
 
 /** A dev IdP running in a child process. */
@@ -27,15 +33,22 @@ export interface SpawnedDevIdp {
 }
 
 function buildArgs(options: SpawnDevIdpOptions): string[] {
-  const args = ['--port', '0'];
+  const args = ['--port', String(options.port ?? 0)];
   args.push('--client-id', options.clientId);
   args.push('--client-secret', options.clientSecret);
   for (const uri of options.redirectUris) args.push('--redirect-uri', uri);
+  for (const uri of options.postLogoutRedirectUris ?? []) {
+    args.push('--post-logout-redirect-uri', uri);
+  }
+  if (options.users !== undefined) {
+    args.push('--users-json', JSON.stringify(options.users));
+  }
   return args;
 }
 
 /**
- * Starts `packages/dev-idp/src/cli.ts` through tsx on an ephemeral port and
+ * Starts `packages/dev-idp/src/cli.ts` through tsx (on an ephemeral port
+ * unless `port` is given) and
  * resolves with its issuer once it prints the ready line.
  *
  * Rejects with the child's stderr when it exits first, or after 20 s.

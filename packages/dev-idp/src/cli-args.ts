@@ -23,6 +23,8 @@ Options:
   --redirect-uri URL           allowed redirect_uri (required, repeatable)
   --post-logout-redirect-uri URL
                                allowed post_logout_redirect_uri (repeatable)
+  --users-json JSON            the users, as a JSON array of TestUser
+                               (default: the three documented test users)
   --help                       print this text
 `;
 
@@ -34,6 +36,17 @@ export interface CliArgs {
   clientSecret: string;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** Parsed --users-json; checked by startDevIdp. Undefined: defaults. */
+  users: unknown;
+}
+
+function parseUsers(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new TypeError('--users-json must be valid JSON');
+  }
 }
 
 function parsePort(value: string | undefined): number {
@@ -63,6 +76,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       'client-id': { type: 'string', default: DEMO_CLIENT_ID },
       'client-secret': { type: 'string', default: DEMO_CLIENT_SECRET },
       'redirect-uri': { type: 'string', multiple: true, default: [] },
+      'users-json': { type: 'string' },
       'post-logout-redirect-uri': {
         type: 'string',
         multiple: true,
@@ -78,6 +92,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     clientSecret: values['client-secret'],
     redirectUris: values['redirect-uri'],
     postLogoutRedirectUris: values['post-logout-redirect-uri'],
+    users: parseUsers(values['users-json']),
   };
   if (!args.help && args.redirectUris.length === 0) {
     throw new TypeError('at least one --redirect-uri is required');

@@ -8,6 +8,7 @@ import { parseCliArgs, USAGE } from './cli-args.js';
 import { formatStartup } from './cli-output.js';
 import { startDevIdp } from './dev-idp.js';
 import type { CliArgs } from './cli-args.js';
+import type { TestUser } from './test-users.js';
 
 const USAGE_EXIT_CODE = 2;
 
@@ -36,7 +37,11 @@ async function main(argv: string[]): Promise<void> {
     redirectUris: args.redirectUris,
     postLogoutRedirectUris: args.postLogoutRedirectUris,
   };
-  const idp = await startDevIdp({ port: args.port, clients: [client] });
+  const idp = await startDevIdp({
+    port: args.port,
+    clients: [client],
+    ...(args.users === undefined ? {} : { users: args.users as TestUser[] }),
+  });
 
   const stop = () => {
     idp.close().then(

@@ -15,7 +15,36 @@ const CLIENT_KEYS = [
   'redirectUris',
   'postLogoutRedirectUris',
 ];
-const USER_KEYS = ['sub', 'email', 'password', 'name', 'emailVerified'];
+const USER_KEYS = [
+  'sub',
+  'email',
+  'password',
+  'name',
+  'emailVerified',
+  'claims',
+];
+// Claims the IdP sets itself, or that the user's fields already give.
+const RESERVED_CLAIMS = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'nonce',
+  'azp',
+  'at_hash',
+  'c_hash',
+  'auth_time',
+  'acr',
+  'amr',
+  'sid',
+  'email',
+  'email_verified',
+  'name',
+];
+const CLAIM_NAME = /^[A-Za-z_][\w.-]{0,63}$/;
 
 /** A confidential client: client_secret_basic, authorization code flow. */
 export interface DevIdpClient {
@@ -136,6 +165,28 @@ function checkClient(value: unknown, path: string): Required<DevIdpClient> {
   });
 }
 
+function checkClaims(
+  value: unknown,
+  path: string,
+): Readonly<Record<string, string | number | boolean>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(path, 'an object of claims');
+  }
+
+  const claims: Record<string, string | number | boolean> = {};
+  for (const [name, claim] of Object.entries(value)) {
+    if (!CLAIM_NAME.test(name) || RESERVED_CLAIMS.includes(name)) {
+      fail(`${path}.${name}`, 'a claim name the IdP does not set itself');
+    }
+    if (!['string', 'number', 'boolean'].includes(typeof claim)) {
+      fail(`${path}.${name}`, 'a string, number or boolean');
+    }
+    claims[name] = claim as string | number | boolean;
+  }
+
+  return Object.freeze(claims);
+}
+
 function checkUser(value: unknown, path: string): TestUser {
   const user = checkObject(value, path, USER_KEYS);
   if (typeof user.emailVerified !== 'boolean') {
@@ -148,6 +199,9 @@ function checkUser(value: unknown, path: string): TestUser {
     password: checkString(user.password, `${path}.password`),
     name: checkString(user.name, `${path}.name`),
     emailVerified: user.emailVerified,
+    ...(user.claims === undefined
+      ? {}
+      : { claims: checkClaims(user.claims, `${path}.claims`) }),
   });
 }
 

@@ -44,6 +44,7 @@ function toAccount(user: TestUser): Account {
   return {
     accountId: user.sub,
     claims: () => ({
+      ...user.claims,
       sub: user.sub,
       email: user.email,
       email_verified: user.emailVerified,
@@ -80,6 +81,15 @@ async function logoutSource(
 async function postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
   const message = 'You are signed out of the dev IdP.';
   sendPage(ctx, 200, renderMessagePage('Signed out', message));
+}
+
+// Extra claims ride on the `openid` scope, so every client receives them.
+function extraClaimNames(users: readonly TestUser[]): string[] {
+  const names = new Set<string>();
+  for (const user of users) {
+    for (const name of Object.keys(user.claims ?? {})) names.add(name);
+  }
+  return [...names];
 }
 
 // The registered clients are first-party: consent is implied, so a grant
@@ -125,7 +135,7 @@ export function createProviderConfiguration(
     })),
     responseTypes: ['code'],
     claims: {
-      openid: ['sub'],
+      openid: ['sub', ...extraClaimNames(input.config.users)],
       email: ['email', 'email_verified'],
       profile: ['name'],
     },

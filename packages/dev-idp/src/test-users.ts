@@ -16,6 +16,12 @@ export interface TestUser {
   name: string;
   /** The `email_verified` claim. Required. */
   emailVerified: boolean;
+  /**
+   * Extra claims put in the ID token and userinfo, to imitate a provider's
+   * claim shapes, such as Google's `hd` or Entra ID's `tid`. Values are
+   * strings, numbers or booleans. Default: none.
+   */
+  claims?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**

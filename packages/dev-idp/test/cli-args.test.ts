@@ -41,6 +41,18 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('reads --users-json as parsed JSON', () => {
+    const users = [{ sub: 's', email: 'e@x.test', claims: { hd: 'x.test' } }];
+    const args = parseCliArgs([
+      '--redirect-uri',
+      CALLBACK,
+      '--users-json',
+      JSON.stringify(users),
+    ]);
+
+    expect(args.users).toEqual(users);
+  });
+
   it('accepts --help without a redirect URI', () => {
     expect(parseCliArgs(['--help']).help).toBe(true);
   });
@@ -55,6 +67,11 @@ describe('parseCliArgs', () => {
     ['an unknown flag', ['--issuer', 'x', ...uri], /Unknown option/],
     ['a positional argument', [CALLBACK], /Unexpected argument/],
     ['a flag without its value', ['--client-id'], /argument missing/],
+    [
+      '--users-json that is not JSON',
+      ['--users-json', '[{', ...uri],
+      /--users-json must be valid JSON/,
+    ],
   ])('rejects %s', (_name, argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
   });

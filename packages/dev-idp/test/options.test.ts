@@ -25,6 +25,14 @@ describe('normalizeOptions', () => {
     expect(Object.isFrozen(config.clients[0])).toBe(true);
   });
 
+  it('keeps extra claims of a user, frozen', () => {
+    const withClaims = { ...user, claims: { hd: 'example.test', tid: 't1' } };
+    const config = normalizeOptions({ clients: [client], users: [withClaims] });
+
+    expect(config.users[0]?.claims).toEqual({ hd: 'example.test', tid: 't1' });
+    expect(Object.isFrozen(config.users[0]?.claims)).toBe(true);
+  });
+
   it('keeps the given port, clients and users', () => {
     const config = normalizeOptions({
       port: 4000,
@@ -122,6 +130,21 @@ describe('normalizeOptions', () => {
         users: [user, { ...user, sub: 's2', email: 'A@Example.test' }],
       },
       /'users\[1\].email' must be unique/,
+    ],
+    [
+      'user claims that are not an object',
+      { clients: [client], users: [{ ...user, claims: ['hd'] }] },
+      /'users\[0\].claims' must be an object of claims/,
+    ],
+    [
+      'a user claim the IdP sets itself',
+      { clients: [client], users: [{ ...user, claims: { nonce: 'n' } }] },
+      /'users\[0\].claims.nonce' must be a claim name/,
+    ],
+    [
+      'a user claim with an object value',
+      { clients: [client], users: [{ ...user, claims: { tid: {} } }] },
+      /'users\[0\].claims.tid' must be a string, number or boolean/,
     ],
   ])('rejects %s with a TypeError', (_name, options, message) => {
     expect(() => normalizeOptions(options)).toThrow(TypeError);

@@ -8,10 +8,17 @@
 export type LoginErrorCode =
   | 'LOGIN_UNKNOWN_PROVIDER'
   | 'LOGIN_TRANSACTION_MISSING'
+  | 'LOGIN_TRANSACTION_EXPIRED'
+  | 'LOGIN_STATE_MISMATCH'
+  | 'LOGIN_ISSUER_MISMATCH'
   | 'LOGIN_CANCELLED'
   | 'LOGIN_IDP_ERROR'
+  | 'LOGIN_CODE_REJECTED'
   | 'LOGIN_RESPONSE_INVALID'
   | 'LOGIN_REFUSED'
+  | 'LOGIN_DOMAIN_NOT_ALLOWED'
+  | 'LOGIN_TENANT_NOT_ALLOWED'
+  | 'LOGIN_RESOLVE_FAILED'
   | 'LOGIN_IDP_UNAVAILABLE';
 
 const DETAILS: Record<LoginErrorCode, { status: number; message: string }> = {
@@ -22,8 +29,25 @@ const DETAILS: Record<LoginErrorCode, { status: number; message: string }> = {
   LOGIN_TRANSACTION_MISSING: {
     status: 400,
     message:
-      'This sign-in attempt expired or was started in another browser. ' +
-      'Cookies may be blocked, or the back button was used. Start again.',
+      'This sign-in attempt is unknown to this browser. Cookies may be ' +
+      'blocked, the attempt was started in another browser, it was already ' +
+      'used (back button), or a proxy changed the site address. Start again.',
+  },
+  LOGIN_TRANSACTION_EXPIRED: {
+    status: 400,
+    message: 'This sign-in attempt took too long and expired. Start again.',
+  },
+  LOGIN_STATE_MISMATCH: {
+    status: 400,
+    message:
+      'The identity provider answered a sign-in attempt that this browser ' +
+      'did not start here. Start again from this site.',
+  },
+  LOGIN_ISSUER_MISMATCH: {
+    status: 400,
+    message:
+      'The answer came from a different identity provider than the one ' +
+      'asked. Start again from this site.',
   },
   LOGIN_CANCELLED: {
     status: 400,
@@ -32,6 +56,12 @@ const DETAILS: Record<LoginErrorCode, { status: number; message: string }> = {
   LOGIN_IDP_ERROR: {
     status: 400,
     message: 'The identity provider refused the sign-in request.',
+  },
+  LOGIN_CODE_REJECTED: {
+    status: 400,
+    message:
+      'The identity provider did not accept this sign-in attempt; it may ' +
+      'have expired or been altered. Start again.',
   },
   LOGIN_RESPONSE_INVALID: {
     status: 400,
@@ -42,25 +72,66 @@ const DETAILS: Record<LoginErrorCode, { status: number; message: string }> = {
     status: 403,
     message: 'This account is not allowed to sign in here.',
   },
+  LOGIN_DOMAIN_NOT_ALLOWED: {
+    status: 403,
+    message: 'Accounts of this organisation cannot sign in here.',
+  },
+  LOGIN_TENANT_NOT_ALLOWED: {
+    status: 403,
+    message: 'Accounts of this directory (tenant) cannot sign in here.',
+  },
+  LOGIN_RESOLVE_FAILED: {
+    status: 503,
+    message: 'Sign-in could not be completed here. Try again shortly.',
+  },
   LOGIN_IDP_UNAVAILABLE: {
     status: 503,
     message: 'The identity provider cannot be reached. Try again shortly.',
   },
 };
 
+/** Options of a {@link LoginError}. */
+export interface LoginErrorOptions {
+  /** The underlying failure; logged, never shown. */
+  cause?: unknown;
+  /**
+   * A reason the application gives the user (LOGIN_REFUSED only); shown
+   * HTML-escaped under the standard message.
+   */
+  reason?: string;
+}
+
 /** A login failure with a page-safe message. */
 export class LoginError extends Error {
   readonly code: LoginErrorCode;
   readonly status: number;
   readonly statusCode: number;
+  readonly reason: string | undefined;
 
-  constructor(code: LoginErrorCode, options: { cause?: unknown } = {}) {
+  constructor(code: LoginErrorCode, options: LoginErrorOptions = {}) {
     super(DETAILS[code].message, { cause: options.cause });
     this.name = 'LoginError';
     this.code = code;
     this.status = DETAILS[code].status;
     this.statusCode = this.status;
+    this.reason = options.reason;
   }
+}
+
+const MAX_REASON_LENGTH = 200;
+
+/**
+ * Builds the error a `resolveUser` hook throws to refuse a login with a
+ * reason the user sees (HTML-escaped, cut to 200 characters).
+ *
+ * @example
+ * if (user.suspended) throw refuseLogin('This account is suspended.');
+ */
+export function refuseLogin(reason: string): LoginError {
+  const text = String(reason).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return new LoginError('LOGIN_REFUSED', {
+    reason: text.slice(0, MAX_REASON_LENGTH),
+  });
 }
 
 // Compared by name, not instanceof: fetch's errors come from another realm
@@ -73,6 +144,8 @@ function errorName(error: unknown): string {
 function isNetworkFailure(error: unknown): boolean {
   const name = errorName(error);
   if (name === 'TimeoutError' || name === 'AbortError') return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
   return name === 'TypeError' && (error as Error).message === 'fetch failed';
 }
 
@@ -84,24 +157,45 @@ function hasNetworkFailure(error: unknown): boolean {
   let current = error;
   for (let depth = 0; depth <= MAX_CAUSE_DEPTH; depth += 1) {
     if (isNetworkFailure(current)) return true;
-    current = (current as { cause?: unknown } | null)?.cause;
-    if (current === undefined) return false;
+    // passport-oauth2 keeps the transport error in `oauthError`.
+    const fields = current as { cause?: unknown; oauthError?: unknown } | null;
+    current = fields?.cause ?? fields?.oauthError;
+    if (current === undefined || current === null) return false;
   }
   return false;
 }
 
+// An IdP answering 5xx is as good as down for the breaker.
+function isServerFailure(error: unknown): boolean {
+  const fields = error as { status?: unknown; oauthError?: unknown } | null;
+  const inner = fields?.oauthError as { statusCode?: unknown } | undefined;
+  const status = fields?.status ?? inner?.statusCode;
+  return typeof status === 'number' && status >= 500;
+}
+
+function isRejectedGrant(error: unknown): boolean {
+  const fields = error as { name?: unknown; error?: unknown } | null;
+  return (
+    errorName(error) === 'ResponseBodyError' &&
+    (fields?.error === 'invalid_grant' || fields?.error === 'invalid_request')
+  );
+}
+
 /**
- * Maps whatever openid-client or the network threw during a login step to
- * a LoginError, keeping the original as the cause.
+ * Maps whatever openid-client, passport-oauth2 or the network threw during
+ * a login step to a LoginError, keeping the original as the cause.
  */
 export function toLoginError(error: unknown): LoginError {
   if (error instanceof LoginError) return error;
-  if (hasNetworkFailure(error)) {
+  if (hasNetworkFailure(error) || isServerFailure(error)) {
     return new LoginError('LOGIN_IDP_UNAVAILABLE', { cause: error });
   }
 
   if (errorName(error) === 'AuthorizationResponseError') {
     return new LoginError('LOGIN_IDP_ERROR', { cause: error });
+  }
+  if (isRejectedGrant(error) || errorName(error) === 'TokenError') {
+    return new LoginError('LOGIN_CODE_REJECTED', { cause: error });
   }
   return new LoginError('LOGIN_RESPONSE_INVALID', { cause: error });
 }

@@ -6,21 +6,44 @@
  * express-session's contract (`regenerate`, `save`), such as session-bridge.
  */
 
+import { randomBytes } from 'node:crypto';
+
 import { Passport } from 'passport';
 import { Router } from 'express';
-import type { NextFunction, Request, Response } from 'express';
-import type { AuthenticateOptions } from 'passport';
+import type { Request, Response } from 'express';
 
+import { createDiscoveryCache } from './discovery-cache.js';
 import { LoginError, toLoginError } from './errors.js';
+import { createIdpBreaker } from './idp-breaker.js';
+import { createOAuth2Strategy } from './oauth2-strategy.js';
+import { OidcLoginStrategy } from './oidc-strategy.js';
 import { normalizeOptions } from './options.js';
-import type { FederatedLoginConfig, FederatedLoginOptions } from './options.js';
 import { sendLoginErrorPage } from './pages.js';
+import { safeReturnTo } from './return-to.js';
+import { runStrategy } from './run-strategy.js';
+import { callSession, sessionOf } from './session-access.js';
+import {
+  attachTransaction,
+  attachedTransaction,
+} from './transaction-binding.js';
+import {
+  pendingTransactions,
+  saveTransaction,
+  takeTransaction,
+} from './transactions.js';
+import type { DiscoveryCache } from './discovery-cache.js';
+import type { IdpBreaker } from './idp-breaker.js';
+import type {
+  FederatedLoginConfig,
+  FederatedLoginOptions,
+  ResolvedProvider,
+} from './options.js';
 import type { FederatedProfile } from './profile.js';
-import { strategyLoader } from './strategy.js';
-import type { ResolvedProvider } from './strategy.js';
+import type { TransactionBinding } from './transaction-binding.js';
+import type { LoginTransaction } from './transactions.js';
 
-const TRANSACTION_MISSING_MESSAGE =
-  'Unable to verify authorization request state';
+const STATE_BYTES = 32;
+const RETURN_TO = Symbol('portcullis.login.returnTo');
 
 /** What the session keeps about how the user signed in. */
 export interface FederatedLoginSession {
@@ -46,33 +69,13 @@ export interface FederatedLogin {
   providers: readonly ProviderLink[];
 }
 
-type Loader = ReturnType<typeof strategyLoader>;
-
-/** The part of express-session's contract that login relies on. */
-interface SessionLike {
-  regenerate(callback: (err?: unknown) => void): unknown;
-  save(callback: (err?: unknown) => void): unknown;
-  [key: string]: unknown;
+interface ProviderRuntime {
+  provider: ResolvedProvider;
+  breaker: IdpBreaker;
+  discovery: DiscoveryCache | undefined;
 }
 
-function sessionOf(req: Request): SessionLike {
-  const session = (req as Request & { session?: SessionLike }).session;
-  if (typeof session?.regenerate !== 'function') {
-    throw new TypeError(
-      '@portcullis/federated-login needs a session middleware',
-    );
-  }
-  return session;
-}
-
-function call(
-  session: SessionLike,
-  method: 'regenerate' | 'save',
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    session[method]((err) => (err ? reject(err) : resolve()));
-  });
-}
+type Query = Record<string, unknown>;
 
 // HEAD reaches GET routes in Express; link checkers and prefetchers must
 // neither start a login nor consume one.
@@ -82,48 +85,69 @@ function refuseHead(req: Request, res: Response): boolean {
   return true;
 }
 
-function hasAuthorizationResult(req: Request): boolean {
-  const query = req.query as Record<string, unknown>;
-  return query.code !== undefined || query.error !== undefined;
+function stripSlash(url: string): string {
+  return url.replace(/\/$/, '');
 }
 
-function failureFromInfo(info: unknown): LoginError {
-  const fields = (info ?? {}) as { message?: unknown; error?: unknown };
-  if (fields.error === 'access_denied')
-    return new LoginError('LOGIN_CANCELLED');
-  if (fields.message === TRANSACTION_MISSING_MESSAGE) {
-    return new LoginError('LOGIN_TRANSACTION_MISSING');
-  }
-  return new LoginError('LOGIN_RESPONSE_INVALID');
-}
-
-async function signIn(
-  config: FederatedLoginConfig,
-  req: Request,
-  res: Response,
-  profile: FederatedProfile,
-): Promise<void> {
-  const user = await config.resolveUser(profile, req);
-  if (user === false || user === null || user === undefined) {
-    throw new LoginError('LOGIN_REFUSED');
-  }
-
-  await call(sessionOf(req), 'regenerate');
-  const login: FederatedLoginSession = {
-    provider: profile.provider,
-    issuer: profile.issuer,
-    subject: profile.subject,
-    authTime: Math.floor(Date.now() / 1000),
+function createBinding(config: FederatedLoginConfig): TransactionBinding {
+  return {
+    begin(req, seed) {
+      const transaction: LoginTransaction = {
+        ...seed,
+        provider: String(req.params.provider),
+        returnTo: String(
+          (req as unknown as Record<symbol, unknown>)[RETURN_TO],
+        ),
+        expiresAt: config.clock() + config.transactionTtlMs,
+      };
+      const session = sessionOf(req);
+      saveTransaction(
+        session,
+        transaction,
+        config.maxPendingLogins,
+        config.clock(),
+      );
+    },
+    current: attachedTransaction,
   };
-  const session = sessionOf(req);
-  Object.assign(session, { user, login });
-  await call(session, 'save');
-  config.audit?.emit('auth.login.succeeded', {
-    provider: profile.provider,
-    issuer: profile.issuer,
-    subject: profile.subject,
+}
+
+function createRuntime(
+  config: FederatedLoginConfig,
+  provider: ResolvedProvider,
+  passport: InstanceType<typeof Passport>,
+  binding: TransactionBinding,
+): ProviderRuntime {
+  const breaker = createIdpBreaker({
+    failureThreshold: config.breakerFailureThreshold,
+    cooldownMs: config.breakerCooldownMs,
   });
-  res.redirect(303, config.successRedirect);
+  const newState = () => randomBytes(STATE_BYTES).toString('base64url');
+  if (provider.type === 'oauth2') {
+    passport.use(
+      provider.name,
+      createOAuth2Strategy(provider, binding, {
+        timeoutMs: config.idpTimeoutMs,
+        newState,
+      }),
+    );
+    return { provider, breaker, discovery: undefined };
+  }
+
+  const discovery = createDiscoveryCache(provider, {
+    ttlMs: config.discoveryTtlMs,
+    timeoutMs: config.idpTimeoutMs,
+    onRefresh: (ok) =>
+      ok ? breaker.recordSuccess() : breaker.recordFailure(config.clock()),
+  });
+  const strategy = new OidcLoginStrategy(provider, {
+    discovery,
+    transactions: binding,
+    clock: config.clock,
+    isUnavailable: () => breaker.isOpen(config.clock()),
+  });
+  passport.use(provider.name, strategy);
+  return { provider, breaker, discovery };
 }
 
 /**
@@ -143,90 +167,205 @@ export function createFederatedLogin(
 ): FederatedLogin {
   const config = normalizeOptions(options);
   const passport = new Passport();
-  const loaders = new Map<string, Loader>();
+  const binding = createBinding(config);
+  const runtimes = new Map<string, ProviderRuntime>();
   for (const provider of config.providers.values()) {
-    loaders.set(provider.name, strategyLoader(provider));
+    runtimes.set(
+      provider.name,
+      createRuntime(config, provider, passport, binding),
+    );
   }
 
   function fail(
     res: Response,
-    provider: ResolvedProvider | undefined,
+    runtime: ProviderRuntime | undefined,
     error: unknown,
   ) {
     const failure = toLoginError(error);
+    const provider = runtime?.provider.name;
     config.logger.warn('login failed', {
-      provider: provider?.name,
+      provider,
       code: failure.code,
       cause: failure.cause,
     });
     config.audit?.emit('auth.login.failed', {
-      provider: provider?.name ?? 'unknown',
+      provider: provider ?? 'unknown',
       code: failure.code,
     });
-    const retry = provider ? `/login/${provider.name}` : undefined;
-    sendLoginErrorPage(res, failure, retry);
+    if (res.headersSent) return;
+    sendLoginErrorPage(res, failure, provider && `/login/${provider}`);
   }
 
-  async function withStrategy(req: Request, res: Response) {
-    const provider = config.providers.get(String(req.params.provider));
-    if (provider === undefined) {
+  function lookup(req: Request, res: Response): ProviderRuntime | undefined {
+    const runtime = runtimes.get(String(req.params.provider));
+    if (runtime === undefined) {
       fail(res, undefined, new LoginError('LOGIN_UNKNOWN_PROVIDER'));
-      return undefined;
+    }
+    return runtime;
+  }
+
+  // Network failures and 5xx count against the provider's breaker and make
+  // discovery refresh; any other answer shows the IdP is up.
+  function account(runtime: ProviderRuntime, error: unknown): LoginError {
+    const failure = toLoginError(error);
+    if (failure.code === 'LOGIN_IDP_UNAVAILABLE') {
+      runtime.breaker.recordFailure(config.clock());
+      runtime.discovery?.markStale();
+    } else {
+      runtime.breaker.recordSuccess();
+    }
+    return failure;
+  }
+
+  async function expectedIssuer(runtime: ProviderRuntime) {
+    if (runtime.discovery === undefined) {
+      return {
+        issuer: stripSlash(runtime.provider.issuer.href),
+        required: false,
+      };
+    }
+    const metadata = (
+      await runtime.discovery.get(config.clock())
+    ).serverMetadata();
+    return {
+      issuer: metadata.issuer,
+      required:
+        metadata.authorization_response_iss_parameter_supported === true,
+    };
+  }
+
+  // RFC 9207 section 2.4: a sent `iss` must be the provider's; when the
+  // provider advertises support, a missing one is refused too.
+  async function checkIssuer(runtime: ProviderRuntime, query: Query) {
+    const expected = await expectedIssuer(runtime);
+    if (query.iss === undefined && !expected.required) return;
+    if (query.iss !== expected.issuer) {
+      throw new LoginError('LOGIN_ISSUER_MISMATCH');
+    }
+  }
+
+  async function signIn(
+    req: Request,
+    res: Response,
+    profile: FederatedProfile,
+    transaction: LoginTransaction,
+  ): Promise<void> {
+    let user: unknown;
+    try {
+      user = await config.resolveUser(profile, req);
+    } catch (error) {
+      if (error instanceof LoginError) throw error;
+      throw new LoginError('LOGIN_RESOLVE_FAILED', { cause: error });
+    }
+    if (user === false || user === null || user === undefined) {
+      throw new LoginError('LOGIN_REFUSED');
+    }
+
+    // Other tabs' logins in progress survive the new session id.
+    const pending = pendingTransactions(sessionOf(req));
+    await callSession(sessionOf(req), 'regenerate');
+    const login: FederatedLoginSession = {
+      provider: profile.provider,
+      issuer: profile.issuer,
+      subject: profile.subject,
+      authTime: Math.floor(config.clock() / 1000),
+    };
+    const session = sessionOf(req);
+    Object.assign(session, { user, login }, pending);
+    await callSession(session, 'save');
+    config.audit?.emit('auth.login.succeeded', {
+      provider: profile.provider,
+      issuer: profile.issuer,
+      subject: profile.subject,
+    });
+    res.redirect(303, transaction.returnTo);
+  }
+
+  async function start(req: Request, res: Response, runtime: ProviderRuntime) {
+    if (runtime.breaker.isOpen(config.clock())) {
+      throw new LoginError('LOGIN_IDP_UNAVAILABLE');
+    }
+    const query = req.query as Query;
+    (req as unknown as Record<symbol, unknown>)[RETURN_TO] = safeReturnTo(
+      query.returnTo,
+      config.successRedirect,
+    );
+
+    try {
+      await runStrategy(passport, runtime.provider.name, 'start', {
+        req,
+        res,
+        deadlineMs: config.idpTimeoutMs,
+      });
+    } catch (error) {
+      throw account(runtime, error);
+    }
+  }
+
+  async function finish(req: Request, res: Response, runtime: ProviderRuntime) {
+    const query = req.query as Query;
+    const session = sessionOf(req);
+    const taken = takeTransaction(
+      session,
+      runtime.provider.name,
+      query.state,
+      config.clock(),
+    );
+    if (typeof taken === 'string') throw new LoginError(taken);
+    if (runtime.breaker.isOpen(config.clock())) {
+      throw new LoginError('LOGIN_IDP_UNAVAILABLE');
     }
 
     try {
-      passport.use(provider.name, await loaders.get(provider.name)!());
-      return provider;
+      await checkIssuer(runtime, query);
     } catch (error) {
-      fail(res, provider, error);
-      return undefined;
+      throw account(runtime, error);
     }
+    if (query.error === 'access_denied')
+      throw new LoginError('LOGIN_CANCELLED');
+    if (query.error !== undefined) throw new LoginError('LOGIN_IDP_ERROR');
+
+    attachTransaction(req, taken);
+    let outcome;
+    try {
+      outcome = await runStrategy(passport, runtime.provider.name, 'callback', {
+        req,
+        res,
+        deadlineMs: config.idpTimeoutMs,
+      });
+    } catch (error) {
+      throw account(runtime, error);
+    }
+    runtime.breaker.recordSuccess();
+    if (outcome.kind !== 'success') {
+      throw new LoginError('LOGIN_STATE_MISMATCH');
+    }
+    await signIn(req, res, outcome.user as FederatedProfile, taken);
   }
 
   const router = Router();
 
-  router.get('/login/:provider', async function startLogin(req, res, next) {
+  router.get('/login/:provider', function startLogin(req, res) {
     if (refuseHead(req, res)) return;
-    const provider = await withStrategy(req, res);
-    if (provider === undefined) return;
+    const runtime = lookup(req, res);
+    if (runtime === undefined) return;
 
-    passport.authenticate(
-      provider.name,
-      { session: false, phase: 'start' } as AuthenticateOptions,
-      (error: unknown) => {
-        fail(res, provider, error);
-      },
-    )(req, res, next);
+    start(req, res, runtime).catch((error) => fail(res, runtime, error));
   });
 
-  router.get(
-    '/login/:provider/callback',
-    async function finishLogin(req, res, next: NextFunction) {
-      if (refuseHead(req, res)) return;
-      const provider = await withStrategy(req, res);
-      if (provider === undefined) return;
+  router.get('/login/:provider/callback', function finishLogin(req, res) {
+    if (refuseHead(req, res)) return;
+    const runtime = lookup(req, res);
+    if (runtime === undefined) return;
 
-      // A callback without a result leaves the login in progress untouched.
-      if (!hasAuthorizationResult(req)) {
-        fail(res, provider, new LoginError('LOGIN_RESPONSE_INVALID'));
-        return;
-      }
-
-      const done = (error: unknown, profile: unknown, info: unknown) => {
-        if (error) return fail(res, provider, error);
-        if (!profile) return fail(res, provider, failureFromInfo(info));
-
-        signIn(config, req, res, profile as FederatedProfile).catch((e) =>
-          fail(res, provider, e),
-        );
-      };
-      passport.authenticate(
-        provider.name,
-        { session: false, phase: 'callback' } as AuthenticateOptions,
-        done,
-      )(req, res, next);
-    },
-  );
+    // A callback without a result leaves the logins in progress untouched.
+    const query = req.query as Query;
+    if (query.code === undefined && query.error === undefined) {
+      fail(res, runtime, new LoginError('LOGIN_RESPONSE_INVALID'));
+      return;
+    }
+    finish(req, res, runtime).catch((error) => fail(res, runtime, error));
+  });
 
   const providers = [...config.providers.values()].map((p) => ({
     name: p.name,

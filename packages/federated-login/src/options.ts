@@ -7,6 +7,7 @@ import {
   configError,
   isLoopbackUrl,
   parseSecureUrl,
+  positiveInteger,
   rejectUnknownKeys,
   optionalAuditBus,
   optionalLogger,
@@ -15,18 +16,31 @@ import {
 import type { AuditBus, Logger } from '@portcullis/core';
 import type { Request } from 'express';
 
+import type { ResolvedOAuth2Provider } from './oauth2-strategy.js';
+import type { ResolvedOidcProvider } from './oidc-strategy.js';
 import type { FederatedProfile } from './profile.js';
-import type { ProviderConfig } from './providers.js';
-import type { ResolvedProvider } from './strategy.js';
+import type {
+  OAuth2ProviderConfig,
+  OidcProviderConfig,
+  ProviderConfig,
+} from './providers.js';
 
 const PACKAGE = '@portcullis/federated-login';
 const DEFAULT_SCOPE = 'openid email profile';
 const DEFAULT_SUCCESS_REDIRECT = '/';
+const DEFAULT_TRANSACTION_TTL_SECONDS = 5 * 60;
+const DEFAULT_MAX_PENDING_LOGINS = 5;
+const DEFAULT_IDP_TIMEOUT_MS = 10_000;
+const DEFAULT_DISCOVERY_TTL_SECONDS = 60 * 60;
+const DEFAULT_BREAKER_FAILURE_THRESHOLD = 3;
+const DEFAULT_BREAKER_COOLDOWN_SECONDS = 30;
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const SAFE_PATH = /^\/(?![/\\])/;
 
 /**
  * Decides who a verified profile is in the application. Return a
- * JSON-serialisable user to sign in, or `false` to refuse the login.
+ * JSON-serialisable user to sign in, `false` to refuse the login, or throw
+ * `refuseLogin(reason)` to refuse it with a reason shown to the user.
  */
 export type ResolveUser = (
   profile: FederatedProfile,
@@ -44,19 +58,46 @@ export interface FederatedLoginOptions {
   providers: ProviderConfig[];
   /** Maps a verified profile to the application's user. Required. */
   resolveUser: ResolveUser;
-  /** Where a signed-in user is sent. Default: `/`. */
+  /**
+   * Where a signed-in user is sent when the login carried no acceptable
+   * `returnTo`: a path starting with one `/`. Default: `/`.
+   */
   successRedirect?: string;
+  /** Seconds a started login may take before it is refused. Default: 300. */
+  transactionTtlSeconds?: number;
+  /** Logins in progress kept per session (oldest dropped). Default: 5. */
+  maxPendingLogins?: number;
+  /** Milliseconds any single call to an IdP may take. Default: 10000. */
+  idpTimeoutMs?: number;
+  /** Seconds discovery metadata is used before a refresh. Default: 3600. */
+  discoveryTtlSeconds?: number;
+  /** Consecutive IdP failures that open the breaker. Default: 3. */
+  breakerFailureThreshold?: number;
+  /** Seconds an open breaker answers 503 without trying. Default: 30. */
+  breakerCooldownSeconds?: number;
+  /** Milliseconds since the epoch, for tests. Default: `Date.now`. */
+  clock?: () => number;
   /** Audit bus for login events. Default: none. */
   audit?: AuditBus;
   /** Diagnostics. Default: silent. */
   logger?: Logger;
 }
 
+/** A provider ready to be used by the router. */
+export type ResolvedProvider = ResolvedOidcProvider | ResolvedOAuth2Provider;
+
 /** The normalised configuration. */
 export interface FederatedLoginConfig {
   providers: ReadonlyMap<string, ResolvedProvider>;
   resolveUser: ResolveUser;
   successRedirect: string;
+  transactionTtlMs: number;
+  maxPendingLogins: number;
+  idpTimeoutMs: number;
+  discoveryTtlMs: number;
+  breakerFailureThreshold: number;
+  breakerCooldownMs: number;
+  clock: () => number;
   audit: AuditBus | undefined;
   logger: Logger;
 }
@@ -66,10 +107,18 @@ const KNOWN_OPTIONS = [
   'providers',
   'resolveUser',
   'successRedirect',
+  'transactionTtlSeconds',
+  'maxPendingLogins',
+  'idpTimeoutMs',
+  'discoveryTtlSeconds',
+  'breakerFailureThreshold',
+  'breakerCooldownSeconds',
+  'clock',
   'audit',
   'logger',
 ];
-const KNOWN_PROVIDER_KEYS = [
+const COMMON_PROVIDER_KEYS = [
+  'type',
   'name',
   'displayName',
   'issuer',
@@ -77,30 +126,59 @@ const KNOWN_PROVIDER_KEYS = [
   'clientSecret',
   'scope',
 ];
+const OIDC_PROVIDER_KEYS = [
+  ...COMMON_PROVIDER_KEYS,
+  'authorizationParams',
+  'checkClaims',
+  'trustEmailVerified',
+];
+const OAUTH2_PROVIDER_KEYS = [
+  ...COMMON_PROVIDER_KEYS,
+  'authorizationUrl',
+  'tokenUrl',
+  'fetchProfile',
+];
 
-function resolveProvider(
-  provider: ProviderConfig,
+function optionalFunction<T>(path: string, value: T): T {
+  if (value !== undefined && typeof value !== 'function') {
+    throw configError(PACKAGE, path, 'must be a function');
+  }
+  return value;
+}
+
+function resolveParams(path: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    Object.values(value).every((v) => typeof v === 'string');
+  if (!ok) throw configError(PACKAGE, path, 'must map names to strings');
+  return Object.freeze({ ...(value as Record<string, string>) });
+}
+
+function resolveOidc(
+  provider: OidcProviderConfig,
   path: string,
-  baseUrl: URL,
-): ResolvedProvider {
-  if (typeof provider !== 'object' || provider === null) {
-    throw configError(PACKAGE, path, 'must be a provider object');
-  }
-  rejectUnknownKeys(PACKAGE, provider, KNOWN_PROVIDER_KEYS);
-
-  const name = requireString(PACKAGE, `${path}.name`, provider.name);
-  if (!NAME_PATTERN.test(name)) {
-    throw configError(PACKAGE, `${path}.name`, 'must match [a-z0-9-], 32 max');
-  }
-
+  callbackUrl: string,
+): ResolvedOidcProvider {
+  rejectUnknownKeys(PACKAGE, provider, OIDC_PROVIDER_KEYS);
   const issuer = parseSecureUrl(PACKAGE, `${path}.issuer`, provider.issuer);
   const scope = provider.scope ?? DEFAULT_SCOPE;
-  if (!scope.split(' ').includes('openid')) {
+  if (typeof scope !== 'string' || !scope.split(' ').includes('openid')) {
     throw configError(PACKAGE, `${path}.scope`, 'must include "openid"');
+  }
+  const trust = provider.trustEmailVerified ?? true;
+  if (typeof trust !== 'boolean') {
+    throw configError(
+      PACKAGE,
+      `${path}.trustEmailVerified`,
+      'must be a boolean',
+    );
   }
 
   return {
-    name,
+    type: 'oidc',
+    name: provider.name,
     displayName: requireString(
       PACKAGE,
       `${path}.displayName`,
@@ -114,9 +192,85 @@ function resolveProvider(
       provider.clientSecret,
     ),
     scope,
-    callbackUrl: new URL(`/login/${name}/callback`, baseUrl).href,
+    callbackUrl,
     insecure: issuer.protocol === 'http:' && isLoopbackUrl(issuer),
+    authorizationParams: resolveParams(
+      `${path}.authorizationParams`,
+      provider.authorizationParams,
+    ),
+    checkClaims: optionalFunction(`${path}.checkClaims`, provider.checkClaims),
+    trustEmailVerified: trust,
   };
+}
+
+function resolveOAuth2(
+  provider: OAuth2ProviderConfig,
+  path: string,
+  callbackUrl: string,
+): ResolvedOAuth2Provider {
+  rejectUnknownKeys(PACKAGE, provider, OAUTH2_PROVIDER_KEYS);
+  if (typeof provider.fetchProfile !== 'function') {
+    throw configError(
+      PACKAGE,
+      `${path}.fetchProfile`,
+      'is required: expected a function',
+    );
+  }
+  if (provider.scope !== undefined && typeof provider.scope !== 'string') {
+    throw configError(PACKAGE, `${path}.scope`, 'must be a string');
+  }
+
+  const url = (key: 'authorizationUrl' | 'tokenUrl') =>
+    parseSecureUrl(PACKAGE, `${path}.${key}`, provider[key]).href;
+  return {
+    type: 'oauth2',
+    name: provider.name,
+    displayName: requireString(
+      PACKAGE,
+      `${path}.displayName`,
+      provider.displayName,
+    ),
+    issuer: parseSecureUrl(PACKAGE, `${path}.issuer`, provider.issuer),
+    authorizationUrl: url('authorizationUrl'),
+    tokenUrl: url('tokenUrl'),
+    clientId: requireString(PACKAGE, `${path}.clientId`, provider.clientId),
+    clientSecret: requireString(
+      PACKAGE,
+      `${path}.clientSecret`,
+      provider.clientSecret,
+    ),
+    scope: provider.scope,
+    callbackUrl,
+    fetchProfile: provider.fetchProfile,
+  };
+}
+
+function resolveProvider(
+  provider: ProviderConfig,
+  path: string,
+  baseUrl: URL,
+): ResolvedProvider {
+  if (typeof provider !== 'object' || provider === null) {
+    throw configError(PACKAGE, path, 'must be a provider object');
+  }
+
+  const name = requireString(PACKAGE, `${path}.name`, provider.name);
+  if (!NAME_PATTERN.test(name)) {
+    throw configError(PACKAGE, `${path}.name`, 'must match [a-z0-9-], 32 max');
+  }
+
+  const callbackUrl = new URL(`/login/${name}/callback`, baseUrl).href;
+  if (provider.type === 'oauth2') {
+    return resolveOAuth2(provider, path, callbackUrl);
+  }
+  if (provider.type !== undefined && provider.type !== 'oidc') {
+    throw configError(PACKAGE, `${path}.type`, 'must be "oidc" or "oauth2"');
+  }
+  return resolveOidc(provider, path, callbackUrl);
+}
+
+function seconds(path: string, value: unknown, fallback: number): number {
+  return positiveInteger(PACKAGE, path, value, fallback) * 1000;
 }
 
 /**
@@ -154,7 +308,7 @@ export function normalizeOptions(
   });
 
   const successRedirect = options.successRedirect ?? DEFAULT_SUCCESS_REDIRECT;
-  if (!/^\/(?![/\\])/.test(successRedirect)) {
+  if (typeof successRedirect !== 'string' || !SAFE_PATH.test(successRedirect)) {
     throw configError(
       PACKAGE,
       'successRedirect',
@@ -166,6 +320,40 @@ export function normalizeOptions(
     providers,
     resolveUser: options.resolveUser,
     successRedirect,
+    transactionTtlMs: seconds(
+      'transactionTtlSeconds',
+      options.transactionTtlSeconds,
+      DEFAULT_TRANSACTION_TTL_SECONDS,
+    ),
+    maxPendingLogins: positiveInteger(
+      PACKAGE,
+      'maxPendingLogins',
+      options.maxPendingLogins,
+      DEFAULT_MAX_PENDING_LOGINS,
+    ),
+    idpTimeoutMs: positiveInteger(
+      PACKAGE,
+      'idpTimeoutMs',
+      options.idpTimeoutMs,
+      DEFAULT_IDP_TIMEOUT_MS,
+    ),
+    discoveryTtlMs: seconds(
+      'discoveryTtlSeconds',
+      options.discoveryTtlSeconds,
+      DEFAULT_DISCOVERY_TTL_SECONDS,
+    ),
+    breakerFailureThreshold: positiveInteger(
+      PACKAGE,
+      'breakerFailureThreshold',
+      options.breakerFailureThreshold,
+      DEFAULT_BREAKER_FAILURE_THRESHOLD,
+    ),
+    breakerCooldownMs: seconds(
+      'breakerCooldownSeconds',
+      options.breakerCooldownSeconds,
+      DEFAULT_BREAKER_COOLDOWN_SECONDS,
+    ),
+    clock: optionalFunction('clock', options.clock) ?? Date.now,
     audit: optionalAuditBus(PACKAGE, options.audit),
     logger: optionalLogger(PACKAGE, options.logger),
   });

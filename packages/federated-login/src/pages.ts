@@ -31,6 +31,10 @@ export function sendLoginErrorPage(
     retryPath === undefined
       ? ''
       : `<a class="button" href="${escapeHtml(retryPath)}">Try again</a>`;
+  const reason =
+    error.reason === undefined
+      ? ''
+      : `\n<p class="reason">${escapeHtml(error.reason)}</p>`;
   res.status(error.status).type('html').set('Cache-Control', 'no-store')
     .send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -44,7 +48,7 @@ h1{font-size:1.5rem}code{background:#eef2f7;padding:.1rem .3rem}
 border-radius:.4rem;background:#1f4b99;color:#fff;text-decoration:none}
 </style></head><body>
 <h1>Sign-in failed</h1>
-<p>${escapeHtml(error.message)}</p>
+<p>${escapeHtml(error.message)}</p>${reason}
 <p>Error code: <code>${error.code}</code></p>
 <p>${retry}<a href="/">Home</a></p>
 </body></html>`);

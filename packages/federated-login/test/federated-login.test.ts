@@ -1,7 +1,9 @@
 import { Browser } from '../../../test-support/http-browser.js';
-import type { Hop } from '../../../test-support/http-browser.js';
 import { startLoginHarness } from './helpers/login-app.js';
 import type { LoginHarness } from './helpers/login-app.js';
+import { loginAtIdp, whoAmI } from './helpers/login-steps.js';
+import type { LoginAtIdpOptions } from './helpers/login-steps.js';
+import type { Hop } from '../../../test-support/http-browser.js';
 
 let harness: LoginHarness;
 
@@ -19,27 +21,18 @@ beforeEach(() => {
   harness.answer.value = { id: 'local-1' };
 });
 
-/** Starts a login and signs in at the IdP; returns the callback URL. */
-async function loginAtIdp(
-  browser: Browser,
-  email = 'alice@example.test',
-  password = 'alice-password',
-): Promise<string> {
-  const start = await browser.request(`${harness.baseUrl}/login/dev`);
-  const page = (await browser.follow(start)) as Hop;
-  const submitted = await browser.postForm(`${page.url}/login`, {
-    email,
-    password,
-  });
-  const callback = await browser.follow(submitted, (location) =>
-    location.startsWith(`${harness.baseUrl}/login/dev/callback`),
-  );
-  if (typeof callback !== 'string') throw new Error('no callback reached');
-  return callback;
+function login(browser: Browser, options: LoginAtIdpOptions = {}) {
+  return loginAtIdp(browser, harness.baseUrl, options);
 }
 
 function sessionCookie(browser: Browser): string | undefined {
   return browser.cookies.get('portcullis.sid');
+}
+
+function failedCodes(): unknown[] {
+  return harness.events
+    .filter((event) => event.type === 'auth.login.failed')
+    .map((event) => (event as { code?: unknown }).code);
 }
 
 describe('createFederatedLogin against the dev IdP', () => {
@@ -61,7 +54,7 @@ describe('createFederatedLogin against the dev IdP', () => {
 
   it('signs the user in on a new session id with a normalised profile', async () => {
     const browser = new Browser();
-    const callbackUrl = await loginAtIdp(browser);
+    const callbackUrl = await login(browser);
     const before = sessionCookie(browser);
     const callback = await browser.request(callbackUrl);
 
@@ -78,8 +71,7 @@ describe('createFederatedLogin against the dev IdP', () => {
       emailVerified: true,
       name: 'Alice Example',
     });
-    const me = await browser.request(`${harness.baseUrl}/me`);
-    expect(JSON.parse(me.body)).toMatchObject({
+    expect(await whoAmI(browser, harness.baseUrl)).toMatchObject({
       user: { id: 'local-1' },
       login: { provider: 'dev', subject: 'user-alice' },
     });
@@ -89,41 +81,106 @@ describe('createFederatedLogin against the dev IdP', () => {
   it('reports an unverified email as unverified', async () => {
     const browser = new Browser();
     await browser.request(
-      await loginAtIdp(browser, 'mallory@example.test', 'mallory-password'),
+      await login(browser, {
+        email: 'mallory@example.test',
+        password: 'mallory-password',
+      }),
     );
 
     expect(harness.resolved[0]?.emailVerified).toBe(false);
   });
 
   describe('when the response is tampered with or out of place', () => {
-    it.each<[string, (url: URL) => void]>([
+    it.each<[string, LoginAtIdpOptions, (url: URL) => void, string]>([
       [
         'a changed state',
+        {},
         (url) => url.searchParams.set('state', 'x'.repeat(43)),
+        'LOGIN_STATE_MISMATCH',
       ],
-      ['a missing state', (url) => url.searchParams.delete('state')],
-      ['a forged code', (url) => url.searchParams.set('code', 'forged')],
+      [
+        'a missing state',
+        {},
+        (url) => url.searchParams.delete('state'),
+        'LOGIN_STATE_MISMATCH',
+      ],
+      [
+        'a forged code',
+        {},
+        (url) => url.searchParams.set('code', 'forged'),
+        'LOGIN_CODE_REJECTED',
+      ],
       [
         'a wrong iss',
+        {},
         (url) => url.searchParams.set('iss', 'https://evil.example'),
+        'LOGIN_ISSUER_MISMATCH',
       ],
-    ])('refuses %s with 400 and signs nobody in', async (_name, tamper) => {
+      [
+        'a missing iss from an IdP that sends it',
+        {},
+        (url) => url.searchParams.delete('iss'),
+        'LOGIN_ISSUER_MISMATCH',
+      ],
+      [
+        'an ID token for another nonce',
+        {
+          tamperAuthorization: (url) =>
+            url.searchParams.set('nonce', 'n'.repeat(43)),
+        },
+        () => undefined,
+        'LOGIN_RESPONSE_INVALID',
+      ],
+      [
+        'an ID token without a nonce',
+        { tamperAuthorization: (url) => url.searchParams.delete('nonce') },
+        () => undefined,
+        'LOGIN_RESPONSE_INVALID',
+      ],
+      [
+        'a code bound to another PKCE challenge',
+        {
+          tamperAuthorization: (url) =>
+            url.searchParams.set('code_challenge', 'c'.repeat(43)),
+        },
+        () => undefined,
+        'LOGIN_CODE_REJECTED',
+      ],
+    ])(
+      'refuses %s with 400, no session and no resolveUser',
+      async (_name, steps, tamper, code) => {
+        const browser = new Browser();
+        const callbackUrl = new URL(await login(browser, steps));
+        tamper(callbackUrl);
+        const hop = await browser.request(callbackUrl.href);
+
+        expect(hop.response.status).toBe(400);
+        expect(hop.body).toContain(code);
+        expect(hop.body).toContain('href="/login/dev"');
+        expect(hop.body).not.toMatch(/at \/|Error:|ECONN|oauth/i);
+        expect(harness.resolved).toHaveLength(0);
+        expect(await whoAmI(browser, harness.baseUrl)).toEqual({
+          user: null,
+          login: null,
+        });
+        expect(failedCodes()).toEqual([code]);
+      },
+    );
+
+    it('refuses a response for one provider delivered to another', async () => {
       const browser = new Browser();
-      const callbackUrl = new URL(await loginAtIdp(browser));
-      tamper(callbackUrl);
+      const callbackUrl = new URL(await login(browser));
+      callbackUrl.pathname = '/login/dev2/callback';
       const hop = await browser.request(callbackUrl.href);
 
       expect(hop.response.status).toBe(400);
-      expect(hop.body).toContain('LOGIN_RESPONSE_INVALID');
-      expect(hop.body).not.toMatch(/at \/|Error:/);
+      expect(hop.body).toContain('LOGIN_STATE_MISMATCH');
       expect(harness.resolved).toHaveLength(0);
-      const me = await browser.request(`${harness.baseUrl}/me`);
-      expect(JSON.parse(me.body)).toEqual({ user: null, login: null });
     });
 
     it('refuses a callback replayed after a successful login', async () => {
       const browser = new Browser();
-      const callbackUrl = await loginAtIdp(browser);
+      const callbackUrl = await login(browser);
       await browser.request(callbackUrl);
       const replay = await browser.request(callbackUrl);
 
@@ -133,7 +190,7 @@ describe('createFederatedLogin against the dev IdP', () => {
     });
 
     it('explains a callback that arrives without its login transaction', async () => {
-      const callbackUrl = await loginAtIdp(new Browser());
+      const callbackUrl = await login(new Browser());
       const stranger = await new Browser().request(callbackUrl);
 
       expect(stranger.response.status).toBe(400);
@@ -141,6 +198,27 @@ describe('createFederatedLogin against the dev IdP', () => {
       expect(stranger.body).toContain('Cookies may be blocked');
       expect(stranger.body).toContain('href="/login/dev"');
       expect(harness.resolved).toHaveLength(0);
+    });
+  });
+
+  describe('when several logins run at once', () => {
+    it('finishes two logins started in two tabs, in reverse order', async () => {
+      const browser = new Browser();
+      const first = await login(browser);
+      const second = await login(browser, { provider: 'dev2' });
+
+      const secondHop = await browser.request(second);
+      const firstHop = await browser.request(first);
+
+      expect(secondHop.response.status).toBe(303);
+      expect(firstHop.response.status).toBe(303);
+      expect(harness.resolved.map((p) => [p.provider, p.subject])).toEqual([
+        ['dev2', 'user-alice'],
+        ['dev', 'user-alice'],
+      ]);
+      expect(await whoAmI(browser, harness.baseUrl)).toMatchObject({
+        login: { provider: 'dev', subject: 'user-alice' },
+      });
     });
   });
 
@@ -153,18 +231,37 @@ describe('createFederatedLogin against the dev IdP', () => {
 
     expect(end.response.status).toBe(400);
     expect(end.body).toContain('LOGIN_CANCELLED');
+    expect(end.body).toContain('cancelled');
     expect(harness.resolved).toHaveLength(0);
+    expect(failedCodes()).toEqual(['LOGIN_CANCELLED']);
   });
 
-  it('refuses the login when resolveUser answers false', async () => {
-    harness.answer.value = false;
+  it('shows LOGIN_IDP_ERROR for another error response of the IdP', async () => {
     const browser = new Browser();
-    const hop = await browser.request(await loginAtIdp(browser));
+    const callbackUrl = new URL(await login(browser));
+    callbackUrl.searchParams.delete('code');
+    callbackUrl.searchParams.set('error', 'server_error');
+    callbackUrl.searchParams.set('error_description', '<script>x</script>');
+    const hop = await browser.request(callbackUrl.href);
 
-    expect(hop.response.status).toBe(403);
-    expect(hop.body).toContain('LOGIN_REFUSED');
-    const me = await browser.request(`${harness.baseUrl}/me`);
-    expect(JSON.parse(me.body)).toEqual({ user: null, login: null });
+    expect(hop.response.status).toBe(400);
+    expect(hop.body).toContain('LOGIN_IDP_ERROR');
+    expect(hop.body).not.toContain('<script>');
+  });
+
+  describe('when the application decides', () => {
+    it('refuses the login when resolveUser answers false', async () => {
+      harness.answer.value = false;
+      const browser = new Browser();
+      const hop = await browser.request(await login(browser));
+
+      expect(hop.response.status).toBe(403);
+      expect(hop.body).toContain('LOGIN_REFUSED');
+      expect(await whoAmI(browser, harness.baseUrl)).toEqual({
+        user: null,
+        login: null,
+      });
+    });
   });
 
   it('starts a login even when the start URL carries callback parameters', async () => {
@@ -178,7 +275,7 @@ describe('createFederatedLogin against the dev IdP', () => {
 
   it('answers a callback without a result with 400 and keeps the login going', async () => {
     const browser = new Browser();
-    const callbackUrl = await loginAtIdp(browser);
+    const callbackUrl = await login(browser);
     const bare = await browser.request(`${harness.baseUrl}/login/dev/callback`);
     const real = await browser.request(callbackUrl);
 

@@ -1,7 +1,10 @@
 import { createFederatedLogin, oidcProvider } from '../src/index.js';
-import type { FederatedLoginOptions, ProviderConfig } from '../src/index.js';
+import type {
+  FederatedLoginOptions,
+  OidcProviderConfig,
+} from '../src/index.js';
 
-const provider: ProviderConfig = {
+const provider: OidcProviderConfig = {
   name: 'dev',
   displayName: 'Dev IdP',
   issuer: 'https://idp.example',
@@ -16,7 +19,7 @@ function optionsWith(
   return {
     baseUrl: 'https://app.example',
     providers: [
-      oidcProvider({ ...provider, ...providerOverride } as ProviderConfig),
+      oidcProvider({ ...provider, ...providerOverride } as OidcProviderConfig),
     ],
     resolveUser: () => ({ id: 1 }),
     ...override,

@@ -1,5 +1,7 @@
 // An Express app with sessions and the login router, served on an
-// ephemeral loopback port, and a dev IdP that knows its callback.
+// ephemeral loopback port, and a dev IdP that knows its callbacks. The IdP
+// also stands in for Google (`hd`) and Entra ID (`tid`) through the presets'
+// issuer override and its extra user claims.
 
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -13,11 +15,50 @@ import { createMemorySessionStore } from '@portcullis/stores';
 
 import { spawnDevIdp } from '../../../../test-support/spawn-dev-idp.js';
 import type { SpawnedDevIdp } from '../../../../test-support/spawn-dev-idp.js';
-import { createFederatedLogin, oidcProvider } from '../../src/index.js';
-import type { FederatedProfile, ProviderConfig } from '../../src/index.js';
+import {
+  createFederatedLogin,
+  entraProvider,
+  googleProvider,
+  oidcProvider,
+} from '../../src/index.js';
+import type {
+  FederatedLoginOptions,
+  FederatedProfile,
+  ProviderConfig,
+  ResolveUser,
+} from '../../src/index.js';
 
 export const CLIENT_ID = 'login-tests';
 export const CLIENT_SECRET = 'login-tests-client-secret';
+
+/** Users of the dev IdP: alice and bob carry Google and Entra claims. */
+export const IDP_USERS = [
+  {
+    sub: 'user-alice',
+    email: 'alice@example.test',
+    password: 'alice-password',
+    name: 'Alice Example',
+    emailVerified: true,
+    claims: { hd: 'example.test', tid: 'tenant-a' },
+  },
+  {
+    sub: 'user-bob',
+    email: 'bob@example.test',
+    password: 'bob-password',
+    name: 'Bob Example',
+    emailVerified: true,
+    claims: { hd: 'other.test', tid: 'tenant-b' },
+  },
+  {
+    sub: 'user-mallory',
+    email: 'mallory@example.test',
+    password: 'mallory-password',
+    name: 'Mallory Example',
+    emailVerified: false,
+  },
+];
+
+const PROVIDER_NAMES = ['dev', 'dev2', 'google', 'entra'];
 
 export interface LoginHarness {
   baseUrl: string;
@@ -28,10 +69,24 @@ export interface LoginHarness {
   events: AuditEvent[];
   /** What resolveUser answers next: a user, or false to refuse. */
   answer: { value: unknown };
+  /** Stops the dev IdP (its port is kept for restartIdp). */
+  stopIdp(): Promise<void>;
+  /** Starts the dev IdP again on the same port. */
+  restartIdp(): Promise<void>;
   close(): Promise<void>;
 }
 
-function listen(server: Server): Promise<string> {
+/** Options of {@link startLoginHarness}. */
+export interface HarnessOptions {
+  /** Replaces the recording resolveUser. */
+  resolveUser?: ResolveUser;
+  /** Extra options of createFederatedLogin. */
+  login?: Partial<FederatedLoginOptions>;
+  /** Serve the IdP on a fixed free port, so it can be restarted. */
+  restartable?: boolean;
+}
+
+export function listen(server: Server): Promise<string> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
@@ -41,21 +96,57 @@ function listen(server: Server): Promise<string> {
 }
 
 /** A loopback URL on which nothing listens. */
-async function closedPortUrl(): Promise<string> {
+export async function closedPortUrl(): Promise<string> {
   const probe = createServer();
   const url = await listen(probe);
   await new Promise((resolve) => probe.close(resolve));
   return url;
 }
 
-export async function startLoginHarness(): Promise<LoginHarness> {
+function providersFor(issuer: string, down: string): ProviderConfig[] {
+  const credentials = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+  return [
+    oidcProvider({
+      name: 'dev',
+      displayName: 'Dev IdP',
+      issuer,
+      ...credentials,
+    }),
+    oidcProvider({
+      name: 'dev2',
+      displayName: 'Dev 2',
+      issuer,
+      ...credentials,
+    }),
+    googleProvider({ ...credentials, issuer, hostedDomains: ['example.test'] }),
+    entraProvider({
+      ...credentials,
+      name: 'entra',
+      issuer,
+      tenant: 'organizations',
+      allowedTenants: ['tenant-a'],
+    }),
+    { name: 'down', displayName: 'Down', issuer: down, ...credentials },
+  ];
+}
+
+export async function startLoginHarness(
+  options: HarnessOptions = {},
+): Promise<LoginHarness> {
   const server = createServer();
   const baseUrl = await listen(server);
-  const idp = await spawnDevIdp({
+  const port = options.restartable
+    ? Number(new URL(await closedPortUrl()).port)
+    : 0;
+  const spawnOptions = {
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    redirectUris: [`${baseUrl}/login/dev/callback`],
-  });
+    redirectUris: PROVIDER_NAMES.map((n) => `${baseUrl}/login/${n}/callback`),
+    users: IDP_USERS,
+    port,
+  };
+  let idp = await spawnDevIdp(spawnOptions);
+  const fixedIssuer = idp.issuer;
 
   const resolved: FederatedProfile[] = [];
   const events: AuditEvent[] = [];
@@ -63,31 +154,18 @@ export async function startLoginHarness(): Promise<LoginHarness> {
   const audit = createAuditBus();
   audit.onAny((event) => events.push(event));
 
-  const down: ProviderConfig = {
-    name: 'down',
-    displayName: 'Unreachable IdP',
-    issuer: await closedPortUrl(),
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-  };
   const login = createFederatedLogin({
     baseUrl,
-    providers: [
-      oidcProvider({
-        name: 'dev',
-        displayName: 'Dev IdP',
-        issuer: idp.issuer,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
+    providers: providersFor(idp.issuer, await closedPortUrl()),
+    resolveUser:
+      options.resolveUser ??
+      ((profile) => {
+        resolved.push(profile);
+        return answer.value;
       }),
-      down,
-    ],
-    resolveUser: (profile) => {
-      resolved.push(profile);
-      return answer.value;
-    },
     successRedirect: '/me',
     audit,
+    ...options.login,
   });
 
   const app = express();
@@ -106,16 +184,28 @@ export async function startLoginHarness(): Promise<LoginHarness> {
   });
   server.on('request', app);
 
+  let running = true;
   return {
     baseUrl,
-    idp,
+    get idp() {
+      return idp;
+    },
     resolved,
     events,
     answer,
+    async stopIdp() {
+      running = false;
+      await idp.stop();
+    },
+    async restartIdp() {
+      idp = await spawnDevIdp(spawnOptions);
+      running = true;
+      if (idp.issuer !== fixedIssuer) throw new Error('IdP moved');
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await idp.stop();
+      if (running) await idp.stop();
     },
   };
 }

@@ -29,3 +29,12 @@ export function toStoreError(error: unknown): Error {
   if (error instanceof StoreUnavailableError) return error;
   return new StoreUnavailableError({ cause: error });
 }
+
+/** Runs one store operation; any failure rejects with a store error. */
+export async function failClosed<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}

@@ -31,3 +31,11 @@ export type { MemoryRefreshTokenStoreOptions } from './memory-refresh-token-stor
 export { createMemoryKeyStore } from './memory-key-store.js';
 export { createRedisStores } from './redis-stores.js';
 export type { RedisStores, RedisStoresOptions } from './redis-stores.js';
+export { createPostgresStores } from './pg-stores.js';
+export type { PostgresStores, PostgresStoresOptions } from './pg-stores.js';
+export {
+  DEFAULT_PG_SCHEMA,
+  PG_SCHEMA_VERSION,
+  migratePostgres,
+} from './pg-migrate.js';
+export type { MigratePostgresOptions } from './pg-migrate.js';

@@ -1,14 +1,11 @@
 /**
  * What every Redis adapter shares: the ioredis client (standalone,
- * Sentinel or Cluster), the key prefix, the clock, the Lua script runner and
- * the mapping of failures to StoreUnavailableError.
+ * Sentinel or Cluster), the key prefix, the clock and the Lua script runner.
  */
 
 import { createHash } from 'node:crypto';
 
 import type { Cluster, Redis } from 'ioredis';
-
-import { toStoreError } from './errors.js';
 
 /** An ioredis client: `new Redis(...)` (standalone or Sentinel) or `new Cluster(...)`. */
 export type RedisClient = Redis | Cluster;
@@ -49,14 +46,5 @@ export async function runScript(
       throw error;
     }
     return client.eval(script.source, keys.length, ...keys, ...args);
-  }
-}
-
-/** Runs one store operation; any failure rejects with a StoreUnavailableError. */
-export async function failClosed<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw toStoreError(error);
   }
 }

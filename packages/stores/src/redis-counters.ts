@@ -3,7 +3,8 @@
  * script, so set-if-absent and increment-in-window are atomic.
  */
 
-import { failClosed, luaScript, runScript } from './redis-context.js';
+import { failClosed } from './errors.js';
+import { luaScript, runScript } from './redis-context.js';
 import type { RedisContext } from './redis-context.js';
 import type { AttemptCounter, ReplayCache } from './ports.js';
 

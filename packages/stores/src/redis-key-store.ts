@@ -5,7 +5,8 @@
  */
 
 import { compareKeys } from './memory-key-store.js';
-import { failClosed, luaScript, runScript } from './redis-context.js';
+import { failClosed } from './errors.js';
+import { luaScript, runScript } from './redis-context.js';
 import type { RedisContext } from './redis-context.js';
 import type { KeyStore, SigningKeyRecord, SigningKeyState } from './ports.js';
 

@@ -5,9 +5,9 @@
  * refresh-rotation.ts, in Lua) runs atomically there.
  */
 
-import { StoreConflictError } from './errors.js';
+import { StoreConflictError, failClosed } from './errors.js';
 import { buildFamily } from './refresh-rotation.js';
-import { failClosed, luaScript, runScript } from './redis-context.js';
+import { luaScript, runScript } from './redis-context.js';
 import type { RedisContext } from './redis-context.js';
 import type {
   RefreshFamily,

@@ -4,7 +4,7 @@
  * that frees the memory.
  */
 
-import { failClosed } from './redis-context.js';
+import { failClosed } from './errors.js';
 import type { RedisContext } from './redis-context.js';
 import type { DenyList, SessionRecord, SessionStore } from './ports.js';
 

@@ -49,6 +49,7 @@ export function createRemoteKeySource(
   let current: KeySet | undefined;
   let lastSuccessMs = 0;
   let lastAttemptMs = Number.NEGATIVE_INFINITY;
+  let lastKidRefetchMs = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<KeySet> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -114,8 +115,12 @@ export function createRemoteKeySource(
 
     // An unknown kid may be a rotated-in key: refetch, at most once per
     // cooldown window; callers meanwhile share the fetch in flight.
-    if (inFlight === undefined && coolingDown()) {
-      throw lookupFailure('kid');
+    if (inFlight === undefined) {
+      if (clock() - lastKidRefetchMs < options.cooldownMs) {
+        throw lookupFailure('kid');
+      }
+
+      lastKidRefetchMs = clock();
     }
 
     const fresh = await refresh();

@@ -139,7 +139,8 @@ export class ScopeRequiredError
         'WWW-Authenticate': bearerChallenge({
           code: 'insufficient_scope',
           description,
-          scope: requiredScopes.join(' '),
+          scope:
+            requiredScopes.length === 0 ? undefined : requiredScopes.join(' '),
         }),
       },
     });

@@ -29,3 +29,8 @@ export {
   reasonOf,
 } from './errors.js';
 export { verifySignature } from './verify-signature.js';
+export { requireAnyScope, requireClaim, requireScopes } from './authorize.js';
+export type { ClaimMatcher } from './authorize.js';
+export type { GuardOptions } from './guard-options.js';
+export { requireAuthLevel } from './step-up.js';
+export type { AuthLevelOptions } from './step-up.js';

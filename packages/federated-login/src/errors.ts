@@ -187,15 +187,19 @@ function isRejectedGrant(error: unknown): boolean {
  */
 export function toLoginError(error: unknown): LoginError {
   if (error instanceof LoginError) return error;
-  if (hasNetworkFailure(error) || isServerFailure(error)) {
+  if (hasNetworkFailure(error)) {
     return new LoginError('LOGIN_IDP_UNAVAILABLE', { cause: error });
   }
 
-  if (errorName(error) === 'AuthorizationResponseError') {
-    return new LoginError('LOGIN_IDP_ERROR', { cause: error });
-  }
+  // Before the status check: passport-oauth2's TokenError defaults to 500.
   if (isRejectedGrant(error) || errorName(error) === 'TokenError') {
     return new LoginError('LOGIN_CODE_REJECTED', { cause: error });
+  }
+  if (isServerFailure(error)) {
+    return new LoginError('LOGIN_IDP_UNAVAILABLE', { cause: error });
+  }
+  if (errorName(error) === 'AuthorizationResponseError') {
+    return new LoginError('LOGIN_IDP_ERROR', { cause: error });
   }
   return new LoginError('LOGIN_RESPONSE_INVALID', { cause: error });
 }

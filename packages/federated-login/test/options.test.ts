@@ -1,4 +1,8 @@
-import { createFederatedLogin, oidcProvider } from '../src/index.js';
+import {
+  createFederatedLogin,
+  oauth2Provider,
+  oidcProvider,
+} from '../src/index.js';
 import type {
   FederatedLoginOptions,
   OidcProviderConfig,
@@ -11,6 +15,17 @@ const provider: OidcProviderConfig = {
   clientId: 'app',
   clientSecret: 'a-long-client-secret',
 };
+
+const oauth2 = oauth2Provider({
+  name: 'gh',
+  displayName: 'GitHub',
+  issuer: 'https://github.example',
+  authorizationUrl: 'https://github.example/authorize',
+  tokenUrl: 'https://github.example/token',
+  clientId: 'app',
+  clientSecret: 'a-long-client-secret',
+  fetchProfile: async () => ({ sub: '1' }),
+});
 
 function optionsWith(
   override: Partial<FederatedLoginOptions>,
@@ -88,6 +103,82 @@ describe('createFederatedLogin options', () => {
       'an unknown option',
       { ...optionsWith({}), returnTo: '/' } as FederatedLoginOptions,
       '"returnTo"',
+    ],
+    [
+      'a zero transactionTtlSeconds',
+      optionsWith({ transactionTtlSeconds: 0 }),
+      '"transactionTtlSeconds"',
+    ],
+    [
+      'a fractional maxPendingLogins',
+      optionsWith({ maxPendingLogins: 1.5 }),
+      '"maxPendingLogins"',
+    ],
+    [
+      'a negative idpTimeoutMs',
+      optionsWith({ idpTimeoutMs: -1 }),
+      '"idpTimeoutMs"',
+    ],
+    [
+      'a NaN discoveryTtlSeconds',
+      optionsWith({ discoveryTtlSeconds: Number.NaN }),
+      '"discoveryTtlSeconds"',
+    ],
+    [
+      'a string breakerFailureThreshold',
+      optionsWith({ breakerFailureThreshold: '3' as never }),
+      '"breakerFailureThreshold"',
+    ],
+    [
+      'a zero breakerCooldownSeconds',
+      optionsWith({ breakerCooldownSeconds: 0 }),
+      '"breakerCooldownSeconds"',
+    ],
+    [
+      'a clock that is not a function',
+      optionsWith({ clock: 5 as never }),
+      '"clock"',
+    ],
+    [
+      'an unknown provider type',
+      optionsWith({ providers: [{ ...provider, type: 'saml' } as never] }),
+      '"providers[0].type"',
+    ],
+    [
+      'authorizationParams with a non-string value',
+      optionsWith({}, { authorizationParams: { prompt: 1 } }),
+      '"providers[0].authorizationParams"',
+    ],
+    [
+      'a non-boolean trustEmailVerified',
+      optionsWith({}, { trustEmailVerified: 'no' }),
+      '"providers[0].trustEmailVerified"',
+    ],
+    [
+      'checkClaims that is not a function',
+      optionsWith({}, { checkClaims: 'hd' }),
+      '"providers[0].checkClaims"',
+    ],
+    [
+      'an OAuth 2.0 provider without fetchProfile',
+      optionsWith({
+        providers: [{ ...oauth2, fetchProfile: undefined as never }],
+      }),
+      '"providers[0].fetchProfile"',
+    ],
+    [
+      'an OAuth 2.0 provider with an http token URL off loopback',
+      optionsWith({
+        providers: [{ ...oauth2, tokenUrl: 'http://gh.example/t' }],
+      }),
+      '"providers[0].tokenUrl"',
+    ],
+    [
+      'an OAuth 2.0 provider with an OIDC-only key',
+      optionsWith({
+        providers: [{ ...oauth2, checkClaims: () => {} } as never],
+      }),
+      '"checkClaims"',
     ],
   ])('rejects %s', (_name, options, path) => {
     expect(() => createFederatedLogin(options)).toThrow(TypeError);

@@ -3,6 +3,7 @@
 export type {
   AttemptCounter,
   DenyList,
+  DenyListListener,
   KeyStore,
   NewRefreshFamily,
   RefreshFamily,

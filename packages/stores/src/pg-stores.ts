@@ -18,7 +18,8 @@ import type { PgContext } from './pg-context.js';
 import { createPgKeyStore } from './pg-key-store.js';
 import { DEFAULT_PG_SCHEMA, quoteSchema } from './pg-migrate.js';
 import { createPgRefreshTokenStore } from './pg-refresh-token-store.js';
-import { createPgDenyList, createPgSessionStore } from './pg-session-store.js';
+import { createPgDenyList } from './pg-deny-list.js';
+import { createPgSessionStore } from './pg-session-store.js';
 import type {
   AttemptCounter,
   DenyList,
@@ -36,6 +37,23 @@ const EXPIRING_TABLES = [
   ['attempt_counters', 'window_ends_at_ms'],
   ['refresh_families', 'absolute_expires_at_ms'],
 ] as const;
+
+const watchedPools = new WeakSet<Pool>();
+
+/**
+ * An idle connection that breaks makes the pool emit 'error'; without a
+ * listener Node would end the process instead of letting callers retry.
+ */
+function watchIdleErrors(pool: Pool, logger: Logger): void {
+  if (watchedPools.has(pool)) return;
+
+  watchedPools.add(pool);
+  pool.on('error', (error) => {
+    logger.warn('stores: idle PostgreSQL connection failed', {
+      error: error.message,
+    });
+  });
+}
 
 /** Options of {@link createPostgresStores}. */
 export interface PostgresStoresOptions {
@@ -106,13 +124,7 @@ export function createPostgresStores(
   options: PostgresStoresOptions,
 ): PostgresStores {
   const context = normalize(options);
-  // An idle connection that breaks makes the pool emit 'error'; without a
-  // listener Node would end the process instead of letting callers retry.
-  context.pool.on('error', (error) => {
-    context.logger.warn('stores: idle PostgreSQL connection failed', {
-      error: error.message,
-    });
-  });
+  watchIdleErrors(context.pool, context.logger);
 
   const { pool, schema: s, now } = context;
   return {

@@ -34,7 +34,21 @@ export interface DenyList {
   add(key: string, expiresAtSeconds: number): Promise<void>;
   /** True when the entry is present and not expired. */
   has(key: string): Promise<boolean>;
+  /**
+   * Propagation to local caches: calls `listener` with each key that any
+   * instance sharing the store adds, or with `undefined` when changes may
+   * have been missed (after a reconnection), meaning "clear the cache".
+   * Resolves once listening, with a function that stops listening.
+   * Optional: a DenyList without propagation leaves it out.
+   */
+  subscribe?(listener: DenyListListener): Promise<() => Promise<void>>;
 }
+
+/**
+ * Receives deny-list changes: an added key, or `undefined` when changes may
+ * have been missed. It must not throw.
+ */
+export type DenyListListener = (key: string | undefined) => void;
 
 /** Remembers one-time values (DPoP `jti`, nonces) for a while. */
 export interface ReplayCache {

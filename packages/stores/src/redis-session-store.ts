@@ -1,12 +1,12 @@
 /**
- * The Redis SessionStore and DenyList. Each entry carries its own deadline,
- * checked against the adapter's clock, and a Redis TTL of the same length
- * that frees the memory.
+ * The Redis SessionStore. Each record carries its own deadline, checked
+ * against the adapter's clock, and a Redis TTL of the same length that
+ * frees the memory.
  */
 
 import { failClosed } from './errors.js';
 import type { RedisContext } from './redis-context.js';
-import type { DenyList, SessionRecord, SessionStore } from './ports.js';
+import type { SessionRecord, SessionStore } from './ports.js';
 
 interface StoredSession {
   expiresAtMs: number;
@@ -41,28 +41,6 @@ export function createRedisSessionStore(context: RedisContext): SessionStore {
     destroy: (key) =>
       failClosed(async () => {
         await client.del(keyOf(key));
-      }),
-  };
-}
-
-/** Creates the DenyList of {@link createRedisStores}. */
-export function createRedisDenyList(context: RedisContext): DenyList {
-  const { client, now } = context;
-  const keyOf = (key: string): string => `${context.prefix}deny:${key}`;
-
-  return {
-    add: (key, expiresAtSeconds) =>
-      failClosed(async () => {
-        const expiresAtMs = Math.round(expiresAtSeconds * 1000);
-        const ttlMs = expiresAtMs - now();
-        if (ttlMs <= 0) return;
-
-        await client.set(keyOf(key), String(expiresAtMs), 'PX', ttlMs);
-      }),
-    has: (key) =>
-      failClosed(async () => {
-        const value = await client.get(keyOf(key));
-        return value !== null && Number(value) > now();
       }),
   };
 }

@@ -13,10 +13,8 @@ import {
   createRedisReplayCache,
 } from './redis-counters.js';
 import { createRedisRefreshTokenStore } from './redis-refresh-token-store.js';
-import {
-  createRedisDenyList,
-  createRedisSessionStore,
-} from './redis-session-store.js';
+import { createRedisDenyList } from './redis-deny-list.js';
+import { createRedisSessionStore } from './redis-session-store.js';
 import type { RedisContext } from './redis-context.js';
 import type {
   AttemptCounter,

@@ -44,6 +44,13 @@ afterAll(async () => {
   await admin?.end();
 });
 
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 150 && !condition(); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(condition()).toBe(true);
+}
+
 function everyPort(): Array<Promise<unknown>> {
   return [
     stores.sessions.get('s1'),
@@ -81,6 +88,10 @@ describe('PostgreSQL adapters when the database is unreachable', () => {
       idleTtlSeconds: 60,
       absoluteTtlSeconds: 600,
     });
+    const seen: Array<string | undefined> = [];
+    const unsubscribe = await stores.denyList.subscribe?.((key) =>
+      seen.push(key),
+    );
 
     await proxy.cut();
     const started = Date.now();
@@ -106,5 +117,13 @@ describe('PostgreSQL adapters when the database is unreachable', () => {
         graceSeconds: 5,
       }),
     ).resolves.toMatchObject({ status: 'rotated' });
+
+    // The LISTEN connection came back: "changes may have been missed", then
+    // additions from another instance arrive again.
+    await until(() => seen.includes(undefined));
+    const other = createPostgresStores({ pool: admin, schema });
+    await other.denyList.add('jti-5', Date.now() / 1000 + 60);
+    await until(() => seen.includes('jti-5'));
+    await unsubscribe?.();
   });
 });

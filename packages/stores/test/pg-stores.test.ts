@@ -9,6 +9,7 @@ import type { PostgresStores } from '../src/index.js';
 import {
   attemptCounterContract,
   denyListContract,
+  denyListPropagationContract,
   keyStoreContract,
   refreshTokenStoreContract,
   replayCacheContract,
@@ -28,9 +29,11 @@ const TABLES = [
   'signing_keys',
 ];
 let pool: Pool;
+let otherInstance: Pool;
 
 beforeAll(async () => {
   pool = new Pool({ connectionString: pgUrl(), max: 10 });
+  otherInstance = new Pool({ connectionString: pgUrl(), max: 2 });
   await migratePostgres(pool, { schema });
 });
 
@@ -38,7 +41,12 @@ afterAll(async () => {
   if (pool === undefined) return;
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await pool.end();
+  await otherInstance.end();
 });
+
+function realClock(): ManualClock {
+  return { now: Date.now, advanceSeconds: () => undefined };
+}
 
 // Each test starts from empty tables of this file's own schema.
 async function stores(clock: ManualClock): Promise<PostgresStores> {
@@ -55,6 +63,13 @@ describe('createPostgresStores', () => {
 
   describe('denyList', () => {
     denyListContract(async (clock) => (await stores(clock)).denyList);
+  });
+
+  describe('denyList.subscribe', () => {
+    denyListPropagationContract(async () => [
+      (await stores(realClock())).denyList,
+      createPostgresStores({ pool: otherInstance, schema }).denyList,
+    ]);
   });
 
   describe('replayCache', () => {

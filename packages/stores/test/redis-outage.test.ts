@@ -59,6 +59,13 @@ async function waitUntilReady(): Promise<void> {
   }
 }
 
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(condition()).toBe(true);
+}
+
 // Each call exercises one port with a read or an atomic write.
 function everyPort(): Array<Promise<unknown>> {
   return [
@@ -101,6 +108,10 @@ describe('Redis adapters when Redis stops and returns', () => {
   it('reject while it is down, then work again without a new adapter', async () => {
     await stores.denyList.add('jti-1', Date.now() / 1000 + 60);
     await expect(stores.denyList.has('jti-1')).resolves.toBe(true);
+    const seen: Array<string | undefined> = [];
+    const unsubscribe = await stores.denyList.subscribe?.((key) =>
+      seen.push(key),
+    );
 
     await stopRedis();
     const started = Date.now();
@@ -125,5 +136,12 @@ describe('Redis adapters when Redis stops and returns', () => {
     await expect(stores.replayCache.markIfAbsent('jti-2', 30)).resolves.toBe(
       true,
     );
+
+    // The subscriber reconnected: it says "changes may have been missed",
+    // then carries new additions again.
+    await until(() => seen.includes(undefined));
+    await stores.denyList.add('jti-4', Date.now() / 1000 + 60);
+    await until(() => seen.includes('jti-4'));
+    await unsubscribe?.();
   });
 });

@@ -5,6 +5,7 @@ import type { RedisStores } from '../src/index.js';
 import {
   attemptCounterContract,
   denyListContract,
+  denyListPropagationContract,
   keyStoreContract,
   refreshTokenStoreContract,
   replayCacheContract,
@@ -15,13 +16,12 @@ import { redisUrl, uniqueName } from './helpers/services.js';
 
 const filePrefix = `${uniqueName('redis')}:`;
 let client: Redis;
+let otherInstance: Redis | undefined;
 let tests = 0;
 
 beforeAll(() => {
-  client = new Redis(redisUrl(), {
-    maxRetriesPerRequest: 1,
-    lazyConnect: true,
-  });
+  client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  otherInstance = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
 });
 
 afterAll(async () => {
@@ -29,6 +29,7 @@ afterAll(async () => {
   const keys = await client.keys(`${filePrefix}*`);
   if (keys.length > 0) await client.del(...keys);
   await client.quit();
+  await otherInstance?.quit();
 });
 
 // Each test gets its own key prefix, so tests never see each other's keys.
@@ -48,6 +49,18 @@ describe('createRedisStores', () => {
 
   describe('denyList', () => {
     denyListContract((clock) => stores(clock).denyList);
+  });
+
+  describe('denyList.subscribe', () => {
+    denyListPropagationContract(async () => {
+      tests += 1;
+      const keyPrefix = `${filePrefix}${tests}:`;
+      return [
+        createRedisStores({ client, keyPrefix }).denyList,
+        createRedisStores({ client: otherInstance as Redis, keyPrefix })
+          .denyList,
+      ];
+    });
   });
 
   describe('replayCache', () => {

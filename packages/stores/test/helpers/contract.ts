@@ -10,6 +10,7 @@ export {
   replayCacheContract,
 } from './contract-small-ports.js';
 export { refreshTokenStoreContract } from './contract-refresh.js';
+export { denyListPropagationContract } from './contract-propagation.js';
 
 /** Builds a fresh adapter for one test. */
 export type MakeAdapter<T> = (clock: ManualClock) => T | Promise<T>;

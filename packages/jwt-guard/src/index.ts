@@ -34,3 +34,21 @@ export type { ClaimMatcher } from './authorize.js';
 export type { GuardOptions } from './guard-options.js';
 export { requireAuthLevel } from './step-up.js';
 export type { AuthLevelOptions } from './step-up.js';
+export {
+  auth0,
+  cognito,
+  entraId,
+  google,
+  keycloak,
+  okta,
+  portcullis,
+} from './presets.js';
+export type {
+  Auth0PresetOptions,
+  CognitoPresetOptions,
+  EntraIdPresetOptions,
+  GooglePresetOptions,
+  KeycloakPresetOptions,
+  OktaPresetOptions,
+  PortcullisPresetOptions,
+} from './presets.js';

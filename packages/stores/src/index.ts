@@ -1,4 +1,7 @@
-/** Storage ports of Portcullis and their memory, Redis and PostgreSQL adapters. */
+/**
+ * Storage ports of Portcullis and their memory, Redis and PostgreSQL
+ * adapters.
+ */
 
 export type {
   AttemptCounter,

@@ -20,7 +20,8 @@ export function createPgReplayCache(context: PgContext): ReplayCache {
         const { rowCount } = await pool.query(
           `INSERT INTO ${s}.replay_cache AS r (key, expires_at_ms)
            VALUES ($1, $2)
-           ON CONFLICT (key) DO UPDATE SET expires_at_ms = EXCLUDED.expires_at_ms
+           ON CONFLICT (key) DO UPDATE
+             SET expires_at_ms = EXCLUDED.expires_at_ms
            WHERE r.expires_at_ms <= $3`,
           [key, nowMs + Math.round(ttlSeconds * 1000), nowMs],
         );

@@ -23,7 +23,8 @@ export function createPgKeyStore(context: PgContext): KeyStore {
     list: () =>
       failClosed(async () => {
         const { rows } = await pool.query<KeyRow>(
-          `SELECT * FROM ${s}.signing_keys ORDER BY created_at_ms, kid COLLATE "C"`,
+          `SELECT * FROM ${s}.signing_keys
+           ORDER BY created_at_ms, kid COLLATE "C"`,
         );
         return rows.map((row): SigningKeyRecord => ({
           kid: row.kid,

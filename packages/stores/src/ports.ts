@@ -107,7 +107,7 @@ export interface RefreshFamily {
   data: Record<string, unknown>;
   /** Hash of the only token of the family that may be used. */
   currentTokenHash: string;
-  /** Hash of the token rotated last, honoured as a retry until `graceUntilMs`. */
+  /** Hash of the token rotated last; retried until `graceUntilMs`. */
   previousTokenHash?: string;
   graceUntilMs?: number;
   /** Number of rotations so far. */

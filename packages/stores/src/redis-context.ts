@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 
 import type { Cluster, Redis } from 'ioredis';
 
-/** An ioredis client: `new Redis(...)` (standalone or Sentinel) or `new Cluster(...)`. */
+/**
+ * An ioredis client: `new Redis(...)` (standalone or Sentinel) or
+ * `new Cluster(...)`.
+ */
 export type RedisClient = Redis | Cluster;
 
 /** What the adapters receive from {@link createRedisStores}. */

@@ -8,6 +8,7 @@
 
 import { randomBytes } from 'node:crypto';
 
+import * as client from 'openid-client';
 import { Passport } from 'passport';
 import { Router } from 'express';
 import type { Request, Response } from 'express';
@@ -43,6 +44,8 @@ import type { TransactionBinding } from './transaction-binding.js';
 import type { LoginTransaction } from './transactions.js';
 
 const STATE_BYTES = 32;
+// The ID token stays server-side, for id_token_hint at logout.
+const ID_TOKEN_KEY = 'portcullis.login.idToken';
 const RETURN_TO = Symbol('portcullis.login.returnTo');
 
 /** What the session keeps about how the user signed in. */
@@ -67,6 +70,14 @@ export interface FederatedLogin {
   router: Router;
   /** The configured providers, for rendering sign-in buttons. */
   providers: readonly ProviderLink[];
+  /**
+   * The IdP's end-session URL (OpenID Connect RP-Initiated Logout 1.0) for
+   * the signed-in user, with `id_token_hint`, `client_id` and
+   * `post_logout_redirect_uri`; undefined when the user did not sign in
+   * with an OpenID provider that has an end-session endpoint, or it cannot
+   * be reached. Call it before destroying the session, then redirect.
+   */
+  endSessionUrl(req: Request): Promise<string | undefined>;
 }
 
 interface ProviderRuntime {
@@ -249,6 +260,7 @@ export function createFederatedLogin(
     res: Response,
     profile: FederatedProfile,
     transaction: LoginTransaction,
+    idToken: unknown,
   ): Promise<void> {
     let user: unknown;
     try {
@@ -272,6 +284,7 @@ export function createFederatedLogin(
     };
     const session = sessionOf(req);
     Object.assign(session, { user, login }, pending);
+    if (typeof idToken === 'string') session[ID_TOKEN_KEY] = idToken;
     await callSession(session, 'save');
     config.audit?.emit('auth.login.succeeded', {
       provider: profile.provider,
@@ -340,7 +353,14 @@ export function createFederatedLogin(
     if (outcome.kind !== 'success') {
       throw new LoginError('LOGIN_STATE_MISMATCH');
     }
-    await signIn(req, res, outcome.user as FederatedProfile, taken);
+    const info = outcome.info as { idToken?: unknown } | undefined;
+    await signIn(
+      req,
+      res,
+      outcome.user as FederatedProfile,
+      taken,
+      info?.idToken,
+    );
   }
 
   const router = Router();
@@ -372,5 +392,32 @@ export function createFederatedLogin(
     displayName: p.displayName,
     loginPath: `/login/${p.name}`,
   }));
-  return { router, providers };
+  async function endSessionUrl(req: Request): Promise<string | undefined> {
+    const session = sessionOf(req);
+    const login = session.login as FederatedLoginSession | undefined;
+    const idToken = session[ID_TOKEN_KEY];
+    const runtime = login && runtimes.get(login.provider);
+    if (runtime?.discovery === undefined || typeof idToken !== 'string') {
+      return undefined;
+    }
+
+    try {
+      const discovered = await runtime.discovery.get(config.clock());
+      if (!discovered.serverMetadata().end_session_endpoint) return undefined;
+      return client.buildEndSessionUrl(discovered, {
+        id_token_hint: idToken,
+        post_logout_redirect_uri: config.postLogoutRedirectUrl,
+        client_id: runtime.provider.clientId,
+      }).href;
+    } catch (error) {
+      // Local logout goes on; only the IdP session survives.
+      config.logger.warn('end-session URL unavailable', {
+        provider: runtime.provider.name,
+        cause: error,
+      });
+      return undefined;
+    }
+  }
+
+  return { router, providers, endSessionUrl };
 }

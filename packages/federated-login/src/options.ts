@@ -63,6 +63,12 @@ export interface FederatedLoginOptions {
    * `returnTo`: a path starting with one `/`. Default: `/`.
    */
   successRedirect?: string;
+  /**
+   * Where the IdP sends the user after RP-initiated logout: a path of this
+   * app, made absolute with `baseUrl`; register it at the IdP as a
+   * post_logout_redirect_uri. Default: `/`.
+   */
+  postLogoutRedirect?: string;
   /** Seconds a started login may take before it is refused. Default: 300. */
   transactionTtlSeconds?: number;
   /** Logins in progress kept per session (oldest dropped). Default: 5. */
@@ -88,6 +94,8 @@ export type ResolvedProvider = ResolvedOidcProvider | ResolvedOAuth2Provider;
 
 /** The normalised configuration. */
 export interface FederatedLoginConfig {
+  baseUrl: URL;
+  postLogoutRedirectUrl: string;
   providers: ReadonlyMap<string, ResolvedProvider>;
   resolveUser: ResolveUser;
   successRedirect: string;
@@ -107,6 +115,7 @@ const KNOWN_OPTIONS = [
   'providers',
   'resolveUser',
   'successRedirect',
+  'postLogoutRedirect',
   'transactionTtlSeconds',
   'maxPendingLogins',
   'idpTimeoutMs',
@@ -316,7 +325,21 @@ export function normalizeOptions(
     );
   }
 
+  const postLogoutRedirect = options.postLogoutRedirect ?? '/';
+  if (
+    typeof postLogoutRedirect !== 'string' ||
+    !SAFE_PATH.test(postLogoutRedirect)
+  ) {
+    throw configError(
+      PACKAGE,
+      'postLogoutRedirect',
+      'must be a path starting with one /',
+    );
+  }
+
   return Object.freeze({
+    baseUrl,
+    postLogoutRedirectUrl: new URL(postLogoutRedirect, baseUrl).href,
     providers,
     resolveUser: options.resolveUser,
     successRedirect,

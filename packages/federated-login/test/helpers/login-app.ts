@@ -142,6 +142,7 @@ export async function startLoginHarness(
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     redirectUris: PROVIDER_NAMES.map((n) => `${baseUrl}/login/${n}/callback`),
+    postLogoutRedirectUris: [`${baseUrl}/`],
     users: IDP_USERS,
     port,
   };
@@ -181,6 +182,11 @@ export async function startLoginHarness(
       user: req.session.user ?? null,
       login: req.session.login ?? null,
     });
+  });
+  app.post('/logout', async (req, res) => {
+    const idpLogout = await login.endSessionUrl(req);
+    await req.session.destroy();
+    res.redirect(303, idpLogout ?? '/');
   });
   server.on('request', app);
 

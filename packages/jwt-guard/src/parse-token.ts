@@ -22,7 +22,14 @@ function decodePart(part: string | undefined): Buffer {
     throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
   }
 
-  return Buffer.from(part, 'base64url');
+  // Only the canonical encoding is accepted: otherwise the unused low bits
+  // of the last character would let one token have several spellings.
+  const bytes = Buffer.from(part, 'base64url');
+  if (bytes.toString('base64url') !== part) {
+    throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
+  }
+
+  return bytes;
 }
 
 function decodeJsonObject(part: string | undefined): Record<string, unknown> {

@@ -19,19 +19,46 @@ export function createMemorySessionStore(
 ): SessionStore {
   const now = options.now ?? Date.now;
   const map = new MemoryTtlMap<string>({ now });
+  // userId -> session keys; stale keys are dropped when listed.
+  const byUser = new Map<string, Set<string>>();
+
+  const read = (key: string): SessionRecord | undefined => {
+    const json = map.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as SessionRecord);
+  };
+
+  const listByUser = (userId: string): string[] => {
+    const keys = byUser.get(userId) ?? new Set<string>();
+    for (const key of keys) {
+      if (read(key)?.userId !== userId) keys.delete(key);
+    }
+
+    if (keys.size === 0) byUser.delete(userId);
+    return [...keys].sort();
+  };
 
   return {
     async get(key) {
-      const json = map.get(key);
-      return json === undefined
-        ? undefined
-        : (JSON.parse(json) as SessionRecord);
+      return read(key);
     },
     async set(key, record, ttlSeconds) {
       map.set(key, JSON.stringify(record), now() + ttlSeconds * 1000);
+      if (record.userId === undefined) return;
+
+      const keys = byUser.get(record.userId) ?? new Set<string>();
+      byUser.set(record.userId, keys.add(key));
     },
     async destroy(key) {
       map.delete(key);
+    },
+    async listByUser(userId) {
+      return listByUser(userId);
+    },
+    async destroyByUser(userId) {
+      const keys = listByUser(userId);
+      for (const key of keys) map.delete(key);
+      byUser.delete(userId);
+      return keys.length;
     },
   };
 }

@@ -61,6 +61,13 @@ const MIGRATIONS: readonly Migration[] = [
         state_changed_at_ms bigint NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    statements: (s) => [
+      `ALTER TABLE ${s}.sessions ADD COLUMN user_id text`,
+      `CREATE INDEX ON ${s}.sessions (user_id)`,
+    ],
+  },
 ];
 
 /** The newest schema version this package knows. */

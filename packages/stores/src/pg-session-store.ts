@@ -1,6 +1,7 @@
 /**
- * The PostgreSQL SessionStore. Rows carry their deadline and reads ignore
- * expired rows; `purgeExpired` deletes them.
+ * The PostgreSQL SessionStore. Rows carry their deadline and their user
+ * (indexed, for "sign out everywhere"); reads ignore expired rows and
+ * `purgeExpired` deletes them.
  */
 
 import { failClosed } from './errors.js';
@@ -27,16 +28,40 @@ export function createPgSessionStore(context: PgContext): SessionStore {
     set: (key, record, ttlSeconds) =>
       failClosed(async () => {
         await pool.query(
-          `INSERT INTO ${s}.sessions (key, record, expires_at_ms)
-           VALUES ($1, $2, $3)
+          `INSERT INTO ${s}.sessions (key, record, expires_at_ms, user_id)
+           VALUES ($1, $2, $3, $4)
            ON CONFLICT (key) DO UPDATE SET record = EXCLUDED.record,
-             expires_at_ms = EXCLUDED.expires_at_ms`,
-          [key, JSON.stringify(record), now() + Math.round(ttlSeconds * 1000)],
+             expires_at_ms = EXCLUDED.expires_at_ms,
+             user_id = EXCLUDED.user_id`,
+          [
+            key,
+            JSON.stringify(record),
+            now() + Math.round(ttlSeconds * 1000),
+            record.userId ?? null,
+          ],
         );
       }),
     destroy: (key) =>
       failClosed(async () => {
         await pool.query(`DELETE FROM ${s}.sessions WHERE key = $1`, [key]);
+      }),
+    listByUser: (userId) =>
+      failClosed(async () => {
+        const { rows } = await pool.query<{ key: string }>(
+          `SELECT key FROM ${s}.sessions
+           WHERE user_id = $1 AND expires_at_ms > $2 ORDER BY key COLLATE "C"`,
+          [userId, now()],
+        );
+        return rows.map((row) => row.key);
+      }),
+    destroyByUser: (userId) =>
+      failClosed(async () => {
+        const { rows } = await pool.query<{ live: boolean }>(
+          `DELETE FROM ${s}.sessions WHERE user_id = $1
+           RETURNING expires_at_ms > $2 AS live`,
+          [userId, now()],
+        );
+        return rows.filter((row) => row.live).length;
       }),
   };
 }

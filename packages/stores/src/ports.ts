@@ -13,6 +13,11 @@ export interface SessionRecord {
   createdAtMs: number;
   /** When the session was last used, in epoch milliseconds. */
   lastSeenAtMs: number;
+  /**
+   * The user the session belongs to (for example `iss|sub`). Stores with a
+   * per-user index list and destroy sessions by it. Default: none.
+   */
+  userId?: string;
 }
 
 /** Keeps sessions by key. Keys are opaque to the store. */
@@ -23,6 +28,16 @@ export interface SessionStore {
   set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void>;
   /** Removes the record; removing an absent key is not an error. */
   destroy(key: string): Promise<void>;
+  /**
+   * Keys of the live sessions whose record has this `userId`, sorted.
+   * Optional: the memory, Redis and PostgreSQL adapters have it.
+   */
+  listByUser?(userId: string): Promise<string[]>;
+  /**
+   * Destroys every session of the user ("sign out everywhere") and returns
+   * how many live sessions it destroyed. Optional, as `listByUser`.
+   */
+  destroyByUser?(userId: string): Promise<number>;
 }
 
 /** Remembers revoked token ids (`jti`) or session ids (`sid`). */

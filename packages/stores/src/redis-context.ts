@@ -51,3 +51,18 @@ export async function runScript(
     return client.eval(script.source, keys.length, ...keys, ...args);
   }
 }
+
+/**
+ * Checks the replies of a MULTI: a discarded transaction or a failed
+ * command rejects, as a failed single command would.
+ */
+export function checkExec(
+  replies: Array<[Error | null, unknown]> | null,
+): unknown[] {
+  if (replies === null) throw new Error('redis transaction discarded');
+
+  return replies.map(([error, value]) => {
+    if (error !== null) throw error;
+    return value;
+  });
+}

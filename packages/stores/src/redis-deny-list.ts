@@ -8,6 +8,7 @@
 import type { Cluster, Redis } from 'ioredis';
 
 import { failClosed } from './errors.js';
+import { checkExec } from './redis-context.js';
 import type { RedisClient, RedisContext } from './redis-context.js';
 import type { DenyList, DenyListListener } from './ports.js';
 
@@ -65,15 +66,13 @@ export function createRedisDenyList(context: RedisContext): DenyList {
         const ttlMs = expiresAtMs - now();
         if (ttlMs <= 0) return;
 
-        const replies = await client
-          .multi()
-          .set(keyOf(key), String(expiresAtMs), 'PX', ttlMs)
-          .publish(channel, key)
-          .exec();
-        const failed = replies?.find(([error]) => error !== null);
-        if (replies === null || failed !== undefined) {
-          throw failed?.[0] ?? new Error('redis transaction aborted');
-        }
+        checkExec(
+          await client
+            .multi()
+            .set(keyOf(key), String(expiresAtMs), 'PX', ttlMs)
+            .publish(channel, key)
+            .exec(),
+        );
       }),
     has: (key) =>
       failClosed(async () => {

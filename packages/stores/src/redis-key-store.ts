@@ -6,7 +6,7 @@
 
 import { compareKeys } from './memory-key-store.js';
 import { failClosed } from './errors.js';
-import { luaScript, runScript } from './redis-context.js';
+import { checkExec, luaScript, runScript } from './redis-context.js';
 import type { RedisContext } from './redis-context.js';
 import type { KeyStore, SigningKeyRecord, SigningKeyState } from './ports.js';
 
@@ -47,15 +47,9 @@ export function createRedisKeyStore(context: RedisContext): KeyStore {
   return {
     list: () =>
       failClosed(async () => {
-        const replies = await client
-          .multi()
-          .hgetall(records)
-          .hgetall(states)
-          .exec();
-        const [byKid, stateByKid] = (replies ?? []).map(([error, value]) => {
-          if (error) throw error;
-          return value as Record<string, string>;
-        });
+        const [byKid, stateByKid] = checkExec(
+          await client.multi().hgetall(records).hgetall(states).exec(),
+        ) as Array<Record<string, string>>;
         return Object.entries(byKid ?? {})
           .map(([kid, json]) => toRecord(json, stateByKid?.[kid] ?? ''))
           .sort(compareKeys);
@@ -83,7 +77,9 @@ export function createRedisKeyStore(context: RedisContext): KeyStore {
       }),
     remove: (kid) =>
       failClosed(async () => {
-        await client.multi().hdel(records, kid).hdel(states, kid).exec();
+        checkExec(
+          await client.multi().hdel(records, kid).hdel(states, kid).exec(),
+        );
       }),
   };
 }

@@ -44,6 +44,10 @@ afterAll(async () => {
   await otherInstance.end();
 });
 
+function allVersions(): number[] {
+  return Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1);
+}
+
 function realClock(): ManualClock {
   return { now: Date.now, advanceSeconds: () => undefined };
 }
@@ -132,7 +136,20 @@ describe('migratePostgres', () => {
       `SELECT version FROM "${schema}".schema_migrations`,
     );
 
-    expect(rows).toEqual([{ version: PG_SCHEMA_VERSION }]);
+    expect(rows.map((row) => row.version).sort()).toEqual(allVersions());
+  });
+
+  it('upgrades a database that lacks only the newest version', async () => {
+    await pool.query(
+      `DELETE FROM "${schema}".schema_migrations WHERE version = 2;
+       ALTER TABLE "${schema}".sessions DROP COLUMN user_id`,
+    );
+
+    await expect(migratePostgres(pool, { schema })).resolves.toEqual([2]);
+    const pg = createPostgresStores({ pool, schema });
+    const session = { data: {}, createdAtMs: 1, lastSeenAtMs: 1 };
+    await pg.sessions.set('upgraded', { ...session, userId: 'u1' }, 60);
+    await expect(pg.sessions.listByUser?.('u1')).resolves.toEqual(['upgraded']);
   });
 
   it('is safe to run from several instances at once', async () => {
@@ -142,7 +159,7 @@ describe('migratePostgres', () => {
         [1, 2, 3].map(() => migratePostgres(pool, { schema: fresh })),
       );
 
-      expect(runs.flat()).toEqual([1]);
+      expect(runs.flat()).toEqual(allVersions());
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${fresh}" CASCADE`);
     }

@@ -81,6 +81,38 @@ export function sessionStoreContract(
     await expect(store.get('k1')).resolves.toBeUndefined();
   });
 
+  it("lists the keys of a user's live sessions", async () => {
+    await store.set('k2', { ...record({}), userId: 'alice' }, 60);
+    await store.set('k1', { ...record({}), userId: 'alice' }, 60);
+    await store.set('k3', { ...record({}), userId: 'bob' }, 60);
+    await store.set('k4', record({}), 60);
+    await store.set('k5', { ...record({}), userId: 'alice' }, 10);
+    await store.set('k6', { ...record({}), userId: 'alice' }, 60);
+    await store.set('k6', { ...record({}), userId: 'carol' }, 60);
+    await store.set('k7', { ...record({}), userId: 'alice' }, 60);
+    await store.destroy('k7');
+    clock.advanceSeconds(10);
+
+    await expect(store.listByUser?.('alice')).resolves.toEqual(['k1', 'k2']);
+    await expect(store.listByUser?.('carol')).resolves.toEqual(['k6']);
+    await expect(store.listByUser?.('nobody')).resolves.toEqual([]);
+  });
+
+  it('destroys every live session of a user and no other', async () => {
+    await store.set('k1', { ...record({}), userId: 'alice' }, 60);
+    await store.set('k2', { ...record({}), userId: 'alice' }, 60);
+    await store.set('k3', { ...record({}), userId: 'bob' }, 60);
+    await store.set('k4', { ...record({}), userId: 'alice' }, 5);
+    clock.advanceSeconds(5);
+
+    await expect(store.destroyByUser?.('alice')).resolves.toBe(2);
+    await expect(store.get('k1')).resolves.toBeUndefined();
+    await expect(store.get('k2')).resolves.toBeUndefined();
+    await expect(store.get('k3')).resolves.toBeDefined();
+    await expect(store.listByUser?.('alice')).resolves.toEqual([]);
+    await expect(store.destroyByUser?.('alice')).resolves.toBe(0);
+  });
+
   it('hands out copies that do not alias the stored record', async () => {
     const original = record({ roles: ['user'] });
     await store.set('k1', original, 60);

@@ -48,6 +48,12 @@ export function createMemoryRefreshTokenStore(
       if (family === undefined) return { status: 'not_found' };
 
       const { result, next } = decideRotation(family, input, now());
+      if (
+        result.status === 'rotated' &&
+        familyOfHash.has(input.successorHash)
+      ) {
+        throw new StoreConflictError('refresh token hash');
+      }
       if (next !== undefined) families.set(next.familyId, next);
       if (result.status === 'rotated') {
         familyOfHash.set(input.successorHash, family.familyId);

@@ -9,7 +9,11 @@ import { StoreConflictError, failClosed } from './errors.js';
 import { buildFamily, decideRotation } from './refresh-rotation.js';
 import { isUniqueViolation, withTransaction } from './pg-context.js';
 import type { PgContext } from './pg-context.js';
-import type { RefreshFamily, RefreshTokenStore } from './ports.js';
+import type {
+  RefreshFamily,
+  RefreshTokenStore,
+  RotateResult,
+} from './ports.js';
 
 type FamilyRow = Record<string, string | number | null | object>;
 
@@ -71,6 +75,12 @@ function fromRow(row: FamilyRow): RefreshFamily {
   return family as unknown as RefreshFamily;
 }
 
+/** A unique violation becomes a StoreConflictError; the rest rethrows. */
+function conflictOrRethrow(error: unknown): never {
+  if (!isUniqueViolation(error)) throw error;
+  throw new StoreConflictError('refresh token or family', { cause: error });
+}
+
 /** Creates the RefreshTokenStore of {@link createPostgresStores}. */
 export function createPgRefreshTokenStore(
   context: PgContext,
@@ -106,16 +116,13 @@ export function createPgRefreshTokenStore(
             );
           });
         } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-          throw new StoreConflictError('refresh-token family', {
-            cause: error,
-          });
+          conflictOrRethrow(error);
         }
         return family;
       }),
     rotate: (input) =>
       failClosed(() =>
-        withTransaction(pool, async (client) => {
+        withTransaction(pool, async (client): Promise<RotateResult> => {
           const nowMs = now();
           const token = await client.query<{ family_id: string }>(
             familyOfToken,
@@ -143,11 +150,13 @@ export function createPgRefreshTokenStore(
             toRow(next),
           );
           if (result.status === 'rotated') {
-            await client.query(
-              `INSERT INTO ${s}.refresh_tokens (token_hash, family_id)
-               VALUES ($1, $2)`,
-              [input.successorHash, familyId],
-            );
+            await client
+              .query(
+                `INSERT INTO ${s}.refresh_tokens (token_hash, family_id)
+                 VALUES ($1, $2)`,
+                [input.successorHash, familyId],
+              )
+              .catch(conflictOrRethrow);
           }
           return result;
         }),

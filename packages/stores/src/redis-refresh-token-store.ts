@@ -56,6 +56,7 @@ if f.revokedAtMs then
 elseif now >= tonumber(f.idleExpiresAtMs) then
   status = 'expired'
 elseif f.currentTokenHash == ARGV[2] then
+  if redis.call('EXISTS', ARGV[8] .. ARGV[3]) == 1 then return {'conflict'} end
   local idle = math.min(now + tonumber(f.idleTtlSeconds) * 1000, abs)
   redis.call('HSET', fkey, 'currentTokenHash', ARGV[3],
     'previousTokenHash', ARGV[2], 'graceUntilMs', now + tonumber(ARGV[5]),
@@ -159,6 +160,9 @@ export function createRedisRefreshTokenStore(
           ],
         )) as [string, string[]?];
         const [status, flat] = reply;
+        if (status === 'conflict') {
+          throw new StoreConflictError('refresh token hash');
+        }
         if (flat === undefined) return { status } as RotateResult;
         return { status, family: fromFields(flat) } as RotateResult;
       }),

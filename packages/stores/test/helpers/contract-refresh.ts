@@ -148,6 +148,19 @@ export function refreshTokenStoreContract(
     );
   });
 
+  it('rejects a successor hash already in use and changes nothing', async () => {
+    const before = await store.create(newFamily());
+    await store.create(newFamily({ familyId: 'fam-2', tokenHash: 'g0' }));
+
+    await expect(store.rotate(rotation('h0', 'g0'))).rejects.toMatchObject({
+      status: 500,
+    });
+    await expect(store.getFamily('fam-1')).resolves.toEqual(before);
+    await expect(store.findByTokenHash('g0')).resolves.toMatchObject({
+      familyId: 'fam-2',
+    });
+  });
+
   it('changes nothing for another client or an unknown token', async () => {
     await store.create(newFamily());
 

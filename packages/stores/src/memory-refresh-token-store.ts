@@ -69,6 +69,19 @@ export function createMemoryRefreshTokenStore(
       families.set(familyId, { ...family, revokedAtMs: now() });
       return true;
     },
+    async revokeBySession(sessionId) {
+      const revoked: RefreshFamily[] = [];
+      for (const familyId of [...families.keys()].sort()) {
+        const family = live(familyId);
+        if (family?.sessionId !== sessionId) continue;
+        if (family.revokedAtMs !== undefined) continue;
+
+        const next = { ...family, revokedAtMs: now() };
+        families.set(familyId, next);
+        revoked.push(structuredClone(next));
+      }
+      return revoked;
+    },
     async findByTokenHash(tokenHash) {
       const family = live(familyOfHash.get(tokenHash));
       return family === undefined ? undefined : structuredClone(family);

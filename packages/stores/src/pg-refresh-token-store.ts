@@ -172,6 +172,20 @@ export function createPgRefreshTokenStore(
         );
         return rowCount === 1;
       }),
+    revokeBySession: (sessionId) =>
+      failClosed(async () => {
+        const nowMs = now();
+        const { rows } = await pool.query<FamilyRow>(
+          `UPDATE ${s}.refresh_families SET revoked_at_ms = $2
+           WHERE session_id = $1 AND revoked_at_ms IS NULL
+             AND absolute_expires_at_ms > $2
+           RETURNING *`,
+          [sessionId, nowMs],
+        );
+        return rows
+          .map(fromRow)
+          .sort((a, b) => (a.familyId < b.familyId ? -1 : 1));
+      }),
     findByTokenHash: (tokenHash) =>
       failClosed(async () => {
         const { rows } = await pool.query<{ family_id: string }>(

@@ -177,6 +177,12 @@ export interface RefreshTokenStore {
   /** Revokes the family; true when it was live before this call. */
   revokeFamily(familyId: string): Promise<boolean>;
   /**
+   * Revokes every live family bound to the session (logout) and returns
+   * those this call revoked, sorted by `familyId`, so the caller can
+   * deny-list their access tokens.
+   */
+  revokeBySession(sessionId: string): Promise<RefreshFamily[]>;
+  /**
    * The family that issued the token with this hash (current or not), or
    * undefined when unknown or past its absolute lifetime.
    */

@@ -26,14 +26,38 @@ const NUMBER_FIELDS = [
   'revokedAtMs',
 ] as const;
 
-// KEYS family, token; ARGV ttlMs, familyId, field/value pairs.
+// KEYS family, token, session index or ''; ARGV ttlMs, familyId,
+// field/value pairs. The session index lives as long as its longest family.
 const CREATE = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
+if KEYS[3] ~= '' then
+  redis.call('SADD', KEYS[3], ARGV[2])
+  if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[1]) then
+    redis.call('PEXPIRE', KEYS[3], ARGV[1])
+  end
+end
 return 1
+`);
+
+// KEYS session index; ARGV now, family key prefix. Returns the families
+// revoked by this call, each as a flat field/value list.
+const REVOKE_SESSION = luaScript(`
+local now = tonumber(ARGV[1])
+local revoked = {}
+for _, fid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local fkey = ARGV[2] .. fid
+  local abs = redis.call('HGET', fkey, 'absoluteExpiresAtMs')
+  if abs and tonumber(abs) > now
+    and redis.call('HEXISTS', fkey, 'revokedAtMs') == 0 then
+    redis.call('HSET', fkey, 'revokedAtMs', now)
+    table.insert(revoked, redis.call('HGETALL', fkey))
+  end
+end
+return revoked
 `);
 
 // KEYS presented token; ARGV now, presented, successor, clientId, graceMs,
@@ -114,6 +138,7 @@ export function createRedisRefreshTokenStore(
   const { client, now } = context;
   const familyPrefix = `${context.prefix}{rt}:f:`;
   const tokenPrefix = `${context.prefix}{rt}:t:`;
+  const sessionPrefix = `${context.prefix}{rt}:s:`;
 
   const getFamily = async (
     familyId: string,
@@ -132,7 +157,13 @@ export function createRedisRefreshTokenStore(
         const created = await runScript(
           client,
           CREATE,
-          [familyPrefix + family.familyId, tokenPrefix + input.tokenHash],
+          [
+            familyPrefix + family.familyId,
+            tokenPrefix + input.tokenHash,
+            input.sessionId === undefined
+              ? ''
+              : sessionPrefix + input.sessionId,
+          ],
           [
             input.absoluteTtlSeconds * 1000,
             family.familyId,
@@ -175,6 +206,18 @@ export function createRedisRefreshTokenStore(
           [now()],
         );
         return revoked === 1;
+      }),
+    revokeBySession: (sessionId) =>
+      failClosed(async () => {
+        const revoked = (await runScript(
+          client,
+          REVOKE_SESSION,
+          [sessionPrefix + sessionId],
+          [now(), familyPrefix],
+        )) as string[][];
+        return revoked
+          .map(fromFields)
+          .sort((a, b) => (a.familyId < b.familyId ? -1 : 1));
       }),
     findByTokenHash: (tokenHash) =>
       failClosed(async () => {

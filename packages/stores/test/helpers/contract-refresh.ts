@@ -211,6 +211,37 @@ export function refreshTokenStoreContract(
     });
   });
 
+  it('revokes the live families of a session, once', async () => {
+    await store.create(newFamily({ familyId: 'fam-2', tokenHash: 'g0' }));
+    await store.create(newFamily());
+    await store.create(
+      newFamily({ familyId: 'fam-3', tokenHash: 'x0', sessionId: 'sid-2' }),
+    );
+    await store.create(newFamily({ familyId: 'fam-4', tokenHash: 'y0' }));
+    await store.create(
+      newFamily({ familyId: 'fam-5', tokenHash: 'z0', sessionId: undefined }),
+    );
+    await store.revokeFamily('fam-4');
+    clock.advanceSeconds(1);
+
+    const revoked = await store.revokeBySession('sid-1');
+    expect(revoked.map((f) => [f.familyId, f.revokedAtMs])).toEqual([
+      ['fam-1', clock.now()],
+      ['fam-2', clock.now()],
+    ]);
+    expect(revoked[0]?.data).toEqual({ accessTokenIds: ['jti-0'] });
+    await expect(store.revokeBySession('sid-1')).resolves.toEqual([]);
+    await expect(store.rotate(rotation('h0', 'h1'))).resolves.toMatchObject({
+      status: 'revoked',
+    });
+    await expect(store.getFamily('fam-3')).resolves.not.toHaveProperty(
+      'revokedAtMs',
+    );
+    await expect(store.getFamily('fam-5')).resolves.not.toHaveProperty(
+      'revokedAtMs',
+    );
+  });
+
   it('yields exactly one successor for 50 concurrent rotations', async () => {
     await store.create(newFamily());
     const results = await Promise.all(

@@ -18,6 +18,8 @@ export interface SpawnDevIdpOptions {
   redirectUris: string[];
   /** Allowed post_logout_redirect_uri values. Default: none. */
   postLogoutRedirectUris?: string[];
+  /** The client's OIDC Back-Channel Logout receiver. Default: none. */
+  backchannelLogoutUri?: string;
   /** Port on 127.0.0.1; a fixed one lets a test restart the IdP. Default: 0. */
   port?: number;
   /** The users, as --users-json. Default: the documented test users. */
@@ -39,6 +41,9 @@ function buildArgs(options: SpawnDevIdpOptions): string[] {
   for (const uri of options.redirectUris) args.push('--redirect-uri', uri);
   for (const uri of options.postLogoutRedirectUris ?? []) {
     args.push('--post-logout-redirect-uri', uri);
+  }
+  if (options.backchannelLogoutUri !== undefined) {
+    args.push('--backchannel-logout-uri', options.backchannelLogoutUri);
   }
   if (options.users !== undefined) {
     args.push('--users-json', JSON.stringify(options.users));

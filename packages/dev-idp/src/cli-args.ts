@@ -23,6 +23,8 @@ Options:
   --redirect-uri URL           allowed redirect_uri (required, repeatable)
   --post-logout-redirect-uri URL
                                allowed post_logout_redirect_uri (repeatable)
+  --backchannel-logout-uri URL
+                               OIDC Back-Channel Logout receiver of the client
   --users-json JSON            the users, as a JSON array of TestUser
                                (default: the three documented test users)
   --help                       print this text
@@ -36,6 +38,8 @@ export interface CliArgs {
   clientSecret: string;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  /** The client's back-channel logout URI, if any. */
+  backchannelLogoutUri: string | undefined;
   /** Parsed --users-json; checked by startDevIdp. Undefined: defaults. */
   users: unknown;
 }
@@ -77,6 +81,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       'client-secret': { type: 'string', default: DEMO_CLIENT_SECRET },
       'redirect-uri': { type: 'string', multiple: true, default: [] },
       'users-json': { type: 'string' },
+      'backchannel-logout-uri': { type: 'string' },
       'post-logout-redirect-uri': {
         type: 'string',
         multiple: true,
@@ -92,6 +97,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     clientSecret: values['client-secret'],
     redirectUris: values['redirect-uri'],
     postLogoutRedirectUris: values['post-logout-redirect-uri'],
+    backchannelLogoutUri: values['backchannel-logout-uri'],
     users: parseUsers(values['users-json']),
   };
   if (!args.help && args.redirectUris.length === 0) {

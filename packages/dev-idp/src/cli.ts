@@ -36,6 +36,9 @@ async function main(argv: string[]): Promise<void> {
     clientSecret: args.clientSecret,
     redirectUris: args.redirectUris,
     postLogoutRedirectUris: args.postLogoutRedirectUris,
+    ...(args.backchannelLogoutUri === undefined
+      ? {}
+      : { backchannelLogoutUri: args.backchannelLogoutUri }),
   };
   const idp = await startDevIdp({
     port: args.port,

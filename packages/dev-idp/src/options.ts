@@ -14,6 +14,7 @@ const CLIENT_KEYS = [
   'clientSecret',
   'redirectUris',
   'postLogoutRedirectUris',
+  'backchannelLogoutUri',
 ];
 const USER_KEYS = [
   'sub',
@@ -56,7 +57,17 @@ export interface DevIdpClient {
   redirectUris: string[];
   /** Allowed `post_logout_redirect_uri` values. Default: none. */
   postLogoutRedirectUris?: string[];
+  /**
+   * OIDC Back-Channel Logout 1.0 receiver; when set, ID tokens carry `sid`
+   * and signing out at the IdP posts a logout token here. Default: none.
+   */
+  backchannelLogoutUri?: string;
 }
+
+/** A client after validation: every field present. */
+export type NormalizedDevIdpClient = Required<
+  Omit<DevIdpClient, 'backchannelLogoutUri'>
+> & { backchannelLogoutUri: string | undefined };
 
 /** Options of {@link startDevIdp}. */
 export interface DevIdpOptions {
@@ -71,7 +82,7 @@ export interface DevIdpOptions {
 /** The validated, fully defaulted and frozen options. */
 export interface DevIdpConfig {
   readonly port: number;
-  readonly clients: readonly Readonly<Required<DevIdpClient>>[];
+  readonly clients: readonly Readonly<NormalizedDevIdpClient>[];
   readonly users: readonly TestUser[];
 }
 
@@ -151,9 +162,18 @@ function checkPort(value: unknown): number {
   return value as number;
 }
 
-function checkClient(value: unknown, path: string): Required<DevIdpClient> {
+function checkClient(value: unknown, path: string): NormalizedDevIdpClient {
   const client = checkObject(value, path, CLIENT_KEYS);
+  const backchannel =
+    client.backchannelLogoutUri === undefined
+      ? undefined
+      : checkUrls(
+          [client.backchannelLogoutUri],
+          `${path}.backchannelLogoutUri`,
+          true,
+        )[0];
   return Object.freeze({
+    backchannelLogoutUri: backchannel,
     clientId: checkString(client.clientId, `${path}.clientId`),
     clientSecret: checkString(client.clientSecret, `${path}.clientSecret`),
     redirectUris: checkUrls(client.redirectUris, `${path}.redirectUris`, true),

@@ -83,6 +83,20 @@ async function postLogoutSuccessSource(ctx: KoaContextWithOIDC) {
   sendPage(ctx, 200, renderMessagePage('Signed out', message));
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+// oidc-provider refuses outgoing requests to special-use addresses (SSRF
+// protection), which includes the loopback clients this IdP serves: their
+// back-channel logout calls go out without that guard, any other keeps it.
+async function fetchForLoopback(
+  url: URL | string,
+  options: RequestInit & { dispatcher?: unknown },
+): Promise<Response> {
+  if (!LOOPBACK_HOSTS.has(new URL(url).hostname)) return fetch(url, options);
+  const { dispatcher: _guard, ...rest } = options;
+  return fetch(url, rest);
+}
+
 // Extra claims ride on the `openid` scope, so every client receives them.
 function extraClaimNames(users: readonly TestUser[]): string[] {
   const names = new Set<string>();
@@ -132,6 +146,12 @@ export function createProviderConfiguration(
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      ...(client.backchannelLogoutUri === undefined
+        ? {}
+        : {
+            backchannel_logout_uri: client.backchannelLogoutUri,
+            backchannel_logout_session_required: true,
+          }),
     })),
     responseTypes: ['code'],
     claims: {
@@ -140,6 +160,7 @@ export function createProviderConfiguration(
       profile: ['name'],
     },
     conformIdTokenClaims: false,
+    fetch: fetchForLoopback,
     findAccount: async (_ctx: unknown, sub: string) => accounts.get(sub),
     loadExistingGrant: loadOrCreateGrant,
     jwks: { keys: [input.signingJwk] },
@@ -152,6 +173,7 @@ export function createProviderConfiguration(
     },
     features: {
       devInteractions: { enabled: false },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource,

@@ -30,6 +30,8 @@ describe('parseCliArgs', () => {
       `--redirect-uri=${CALLBACK}/2`,
       '--post-logout-redirect-uri',
       'http://127.0.0.1:3000/',
+      '--backchannel-logout-uri',
+      'http://127.0.0.1:3000/bcl',
     ]);
 
     expect(args).toMatchObject({
@@ -38,6 +40,7 @@ describe('parseCliArgs', () => {
       clientSecret: 's3cret',
       redirectUris: [CALLBACK, `${CALLBACK}/2`],
       postLogoutRedirectUris: ['http://127.0.0.1:3000/'],
+      backchannelLogoutUri: 'http://127.0.0.1:3000/bcl',
     });
   });
 

@@ -132,6 +132,11 @@ describe('normalizeOptions', () => {
       /'users\[1\].email' must be unique/,
     ],
     [
+      'a relative backchannel logout uri',
+      { clients: [{ ...client, backchannelLogoutUri: '/bcl' }] },
+      /'clients\[0\].backchannelLogoutUri\[0\]' must be an absolute http\(s\) URL/,
+    ],
+    [
       'user claims that are not an object',
       { clients: [client], users: [{ ...user, claims: ['hd'] }] },
       /'users\[0\].claims' must be an object of claims/,

@@ -10,9 +10,10 @@ import { randomBytes } from 'node:crypto';
 
 import * as client from 'openid-client';
 import { Passport } from 'passport';
-import { Router } from 'express';
+import { Router, urlencoded } from 'express';
 import type { Request, Response } from 'express';
 
+import { createBackchannelReceiver } from './backchannel-logout.js';
 import { createDiscoveryCache } from './discovery-cache.js';
 import { LoginError, toLoginError } from './errors.js';
 import { createIdpBreaker } from './idp-breaker.js';
@@ -44,6 +45,7 @@ import type { TransactionBinding } from './transaction-binding.js';
 import type { LoginTransaction } from './transactions.js';
 
 const STATE_BYTES = 32;
+const LOGOUT_BODY_LIMIT = '32kb';
 // The ID token stays server-side, for id_token_hint at logout.
 const ID_TOKEN_KEY = 'portcullis.login.idToken';
 const RETURN_TO = Symbol('portcullis.login.returnTo');
@@ -53,6 +55,8 @@ export interface FederatedLoginSession {
   provider: string;
   issuer: string;
   subject: string;
+  /** The IdP session id (`sid` of the ID token), for back-channel logout. */
+  sid?: string;
   /** Epoch seconds of the login. */
   authTime: number;
 }
@@ -280,6 +284,9 @@ export function createFederatedLogin(
       provider: profile.provider,
       issuer: profile.issuer,
       subject: profile.subject,
+      ...(typeof profile.claims.sid === 'string'
+        ? { sid: profile.claims.sid }
+        : {}),
       authTime: Math.floor(config.clock() / 1000),
     };
     const session = sessionOf(req);
@@ -386,6 +393,38 @@ export function createFederatedLogin(
     }
     finish(req, res, runtime).catch((error) => fail(res, runtime, error));
   });
+
+  if (config.onBackchannelLogout !== undefined) {
+    const receivers = new Map<
+      string,
+      ReturnType<typeof createBackchannelReceiver>
+    >();
+    for (const runtime of runtimes.values()) {
+      if (runtime.discovery === undefined) continue;
+      receivers.set(
+        runtime.provider.name,
+        createBackchannelReceiver(config, runtime.provider, runtime.discovery),
+      );
+    }
+    router.post(
+      '/login/:provider/backchannel-logout',
+      urlencoded({ extended: false, limit: LOGOUT_BODY_LIMIT }),
+      function backchannelLogout(req, res) {
+        const receive = receivers.get(String(req.params.provider));
+        if (receive === undefined) {
+          res
+            .status(404)
+            .set('Cache-Control', 'no-store')
+            .json({ error: 'not_found' });
+          return;
+        }
+        receive(req, res).catch(() => {
+          if (!res.headersSent)
+            res.status(503).json({ error: 'temporarily_unavailable' });
+        });
+      },
+    );
+  }
 
   const providers = [...config.providers.values()].map((p) => ({
     name: p.name,

@@ -27,3 +27,7 @@ export { LoginError, refuseLogin } from './errors.js';
 export type { LoginErrorCode, LoginErrorOptions } from './errors.js';
 export { canLinkByEmail } from './account-linking.js';
 export type { LinkableAccount } from './account-linking.js';
+export type {
+  BackchannelLogoutEvent,
+  LogoutReplayCache,
+} from './backchannel-logout.js';

@@ -16,6 +16,11 @@ import {
 import type { AuditBus, Logger } from '@portcullis/core';
 import type { Request } from 'express';
 
+import { createMemoryReplayCache } from './backchannel-logout.js';
+import type {
+  BackchannelLogoutEvent,
+  LogoutReplayCache,
+} from './backchannel-logout.js';
 import type { ResolvedOAuth2Provider } from './oauth2-strategy.js';
 import type { ResolvedOidcProvider } from './oidc-strategy.js';
 import type { FederatedProfile } from './profile.js';
@@ -81,6 +86,17 @@ export interface FederatedLoginOptions {
   breakerFailureThreshold?: number;
   /** Seconds an open breaker answers 503 without trying. Default: 30. */
   breakerCooldownSeconds?: number;
+  /**
+   * Serves `POST /login/<name>/backchannel-logout` for OpenID providers and
+   * calls this with each valid logout token's issuer, `sub` and `sid`; the
+   * application ends the matching sessions. Default: no receiver.
+   */
+  onBackchannelLogout?: (event: BackchannelLogoutEvent) => void | Promise<void>;
+  /**
+   * Remembers logout token `jti`s against replay; share one across
+   * instances. Default: in-process memory.
+   */
+  logoutReplayCache?: LogoutReplayCache;
   /** Milliseconds since the epoch, for tests. Default: `Date.now`. */
   clock?: () => number;
   /** Audit bus for login events. Default: none. */
@@ -106,6 +122,9 @@ export interface FederatedLoginConfig {
   breakerFailureThreshold: number;
   breakerCooldownMs: number;
   clock: () => number;
+  onBackchannelLogout:
+    ((event: BackchannelLogoutEvent) => void | Promise<void>) | undefined;
+  logoutReplayCache: LogoutReplayCache;
   audit: AuditBus | undefined;
   logger: Logger;
 }
@@ -123,6 +142,8 @@ const KNOWN_OPTIONS = [
   'breakerFailureThreshold',
   'breakerCooldownSeconds',
   'clock',
+  'onBackchannelLogout',
+  'logoutReplayCache',
   'audit',
   'logger',
 ];
@@ -278,6 +299,21 @@ function resolveProvider(
   return resolveOidc(provider, path, callbackUrl);
 }
 
+function replayCacheOption(
+  value: LogoutReplayCache | undefined,
+  clock: () => number,
+): LogoutReplayCache {
+  if (value === undefined) return createMemoryReplayCache(clock);
+  if (typeof value?.markIfAbsent !== 'function') {
+    throw configError(
+      PACKAGE,
+      'logoutReplayCache',
+      'must have a markIfAbsent(key, ttlSeconds) method',
+    );
+  }
+  return value;
+}
+
 function seconds(path: string, value: unknown, fallback: number): number {
   return positiveInteger(PACKAGE, path, value, fallback) * 1000;
 }
@@ -337,6 +373,7 @@ export function normalizeOptions(
     );
   }
 
+  const clock = optionalFunction('clock', options.clock) ?? Date.now;
   return Object.freeze({
     baseUrl,
     postLogoutRedirectUrl: new URL(postLogoutRedirect, baseUrl).href,
@@ -376,7 +413,12 @@ export function normalizeOptions(
       options.breakerCooldownSeconds,
       DEFAULT_BREAKER_COOLDOWN_SECONDS,
     ),
-    clock: optionalFunction('clock', options.clock) ?? Date.now,
+    clock,
+    onBackchannelLogout: optionalFunction(
+      'onBackchannelLogout',
+      options.onBackchannelLogout,
+    ),
+    logoutReplayCache: replayCacheOption(options.logoutReplayCache, clock),
     audit: optionalAuditBus(PACKAGE, options.audit),
     logger: optionalLogger(PACKAGE, options.logger),
   });

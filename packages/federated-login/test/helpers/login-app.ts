@@ -22,6 +22,7 @@ import {
   oidcProvider,
 } from '../../src/index.js';
 import type {
+  BackchannelLogoutEvent,
   FederatedLoginOptions,
   FederatedProfile,
   ProviderConfig,
@@ -69,6 +70,10 @@ export interface LoginHarness {
   events: AuditEvent[];
   /** What resolveUser answers next: a user, or false to refuse. */
   answer: { value: unknown };
+  /** Back-channel logout events handed to the app. */
+  logouts: BackchannelLogoutEvent[];
+  /** Logout tokens the IdP posted, as received. */
+  logoutTokens: string[];
   /** Stops the dev IdP (its port is kept for restartIdp). */
   stopIdp(): Promise<void>;
   /** Starts the dev IdP again on the same port. */
@@ -143,6 +148,7 @@ export async function startLoginHarness(
     clientSecret: CLIENT_SECRET,
     redirectUris: PROVIDER_NAMES.map((n) => `${baseUrl}/login/${n}/callback`),
     postLogoutRedirectUris: [`${baseUrl}/`],
+    backchannelLogoutUri: `${baseUrl}/login/dev/backchannel-logout`,
     users: IDP_USERS,
     port,
   };
@@ -152,6 +158,10 @@ export async function startLoginHarness(
   const resolved: FederatedProfile[] = [];
   const events: AuditEvent[] = [];
   const answer = { value: { id: 'local-1' } as unknown };
+  const logouts: BackchannelLogoutEvent[] = [];
+  const logoutTokens: string[] = [];
+  // IdP sessions ended by back-channel logout, as "issuer sid".
+  const endedIdpSessions = new Set<string>();
   const audit = createAuditBus();
   audit.onAny((event) => events.push(event));
 
@@ -165,6 +175,10 @@ export async function startLoginHarness(
         return answer.value;
       }),
     successRedirect: '/me',
+    onBackchannelLogout: (event) => {
+      logouts.push(event);
+      endedIdpSessions.add(`${event.issuer} ${event.sid}`);
+    },
     audit,
     ...options.login,
   });
@@ -175,6 +189,24 @@ export async function startLoginHarness(
       store: createMemorySessionStore(),
       origin: baseUrl,
     }),
+  );
+  // The app's side of back-channel logout: a session whose IdP session
+  // ended is destroyed on its next request.
+  app.use(async (req, _res, next) => {
+    const signedIn = req.session.login as
+      { issuer?: string; sid?: string } | undefined;
+    if (endedIdpSessions.has(`${signedIn?.issuer} ${signedIn?.sid}`)) {
+      await req.session.destroy();
+    }
+    next();
+  });
+  app.post(
+    '/login/dev/backchannel-logout',
+    express.urlencoded({ extended: false }),
+    (req, _res, next) => {
+      logoutTokens.push(String(req.body?.logout_token));
+      next();
+    },
   );
   app.use(login.router);
   app.get('/me', (req, res) => {
@@ -199,6 +231,8 @@ export async function startLoginHarness(
     resolved,
     events,
     answer,
+    logouts,
+    logoutTokens,
     async stopIdp() {
       running = false;
       await idp.stop();

@@ -105,13 +105,17 @@ async function findKey(
   spec: AlgorithmSpec,
   expected: LogoutTokenExpectations,
 ): Promise<KeyObject> {
+  // Keys with the token's kid (any key without one) that fit the alg.
   const pick = (keys: readonly JsonWebKey[]) =>
-    keys.filter((k) => header.kid === undefined || k.kid === header.kid);
+    keys
+      .filter((k) => header.kid === undefined || k.kid === header.kid)
+      .map((k) => importKey(k, spec))
+      .filter((k): k is KeyObject => k !== undefined);
 
   let candidates = pick(await expected.keys(false));
   if (candidates.length === 0) candidates = pick(await expected.keys(true));
   if (candidates.length !== 1) invalid('no single matching key');
-  return importKey(candidates[0]!, spec) ?? invalid('key does not fit alg');
+  return candidates[0]!;
 }
 
 function checkSignature(token: string, key: KeyObject, spec: AlgorithmSpec) {

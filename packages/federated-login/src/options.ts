@@ -89,7 +89,8 @@ export interface FederatedLoginOptions {
   /**
    * Serves `POST /login/<name>/backchannel-logout` for OpenID providers and
    * calls this with each valid logout token's issuer, `sub` and `sid`; the
-   * application ends the matching sessions. Default: no receiver.
+   * application ends the matching sessions (LIM-002). Default: no
+   * receiver.
    */
   onBackchannelLogout?: (event: BackchannelLogoutEvent) => void | Promise<void>;
   /**

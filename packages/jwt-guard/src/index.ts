@@ -52,3 +52,4 @@ export type {
   OktaPresetOptions,
   PortcullisPresetOptions,
 } from './presets.js';
+export type { IntrospectionOptions } from './introspection.js';

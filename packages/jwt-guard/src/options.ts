@@ -16,6 +16,11 @@ import {
 import type { AuditBus, Logger } from '@portcullis/core';
 import type { DenyList } from '@portcullis/stores';
 
+import { checkIntrospection } from './introspection.js';
+import type {
+  IntrospectionConfig,
+  IntrospectionOptions,
+} from './introspection.js';
 import { ISSUER_KEYS, checkIssuer } from './issuer-options.js';
 import type { IssuerConfig, IssuerOptions } from './issuer-options.js';
 import { checkTimings, TIMING_KEYS } from './timing-options.js';
@@ -87,6 +92,8 @@ export interface VerifierOptions extends JwksTimingOptions {
   denyList?: DenyListOptions;
   /** Adds the reason code to wire descriptions. Default: false. */
   debugReasons?: boolean;
+  /** RFC 7662 introspection of opaque (non-JWS) tokens. Default: none. */
+  introspection?: IntrospectionOptions;
   /** Receives an event per outcome. Default: none. */
   audit?: AuditBus;
   /** Receives diagnostics; never a token. Default: silent. */
@@ -109,6 +116,7 @@ export interface GuardConfig {
   readonly isRevoked: RevocationCheck | undefined;
   readonly denyList: Required<DenyListOptions> | undefined;
   readonly debugReasons: boolean;
+  readonly introspection: IntrospectionConfig | undefined;
   readonly jwks: JwksTimings;
   readonly audit: AuditBus | undefined;
   readonly logger: Logger;
@@ -132,6 +140,7 @@ export const VERIFIER_KEYS: readonly string[] = [
   'isRevoked',
   'denyList',
   'debugReasons',
+  'introspection',
   'audit',
   'logger',
   'clock',
@@ -310,9 +319,15 @@ export function normalizeOptions(
 
   checkKnownKeys(options, [...VERIFIER_KEYS, ...extraKeys]);
   const input = options as Record<string, unknown>;
+  const issuers = issuerMap(checkIssuers(input));
+  const introspection = checkIntrospection(input.introspection);
+  if (introspection !== undefined && !issuers.has(introspection.issuer)) {
+    fail('introspection.issuer', 'must be one of the trusted issuers');
+  }
 
   return Object.freeze({
-    issuers: issuerMap(checkIssuers(input)),
+    issuers,
+    introspection,
     audienceClaim: checkAudienceClaim(input.audienceClaim),
     clockToleranceSeconds: nonNegativeInteger(
       'clockToleranceSeconds',

@@ -9,6 +9,7 @@ import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import type { AuthError } from '@portcullis/core';
 
 import { checkClaims } from './claims.js';
+import { createIntrospector } from './introspection.js';
 import { TokenRejectedError } from './errors.js';
 import { createKeySources } from './key-sources.js';
 import { toAuthError } from './map-error.js';
@@ -106,10 +107,64 @@ export function createVerifier(options: VerifierOptions): Verifier {
 export function buildVerifier(config: GuardConfig): Verifier {
   warnAboutRiskyOptions(config);
   const sources = createKeySources(config);
+  const introspector =
+    config.introspection === undefined
+      ? undefined
+      : createIntrospector(config.introspection, config.jwks.timeoutMs);
+
+  // RFC 7662 answers carry optional claims: `exp` is checked when present,
+  // the audience and `claimValues` always.
+  async function runIntrospection(
+    token: string,
+    nowMs: number,
+  ): Promise<AuthContext> {
+    const now = nowMs / 1000;
+    const claims = await (
+      introspector as NonNullable<typeof introspector>
+    ).introspect(token, now);
+    const issuer = config.issuers.get(claims.iss as string);
+    if (issuer === undefined) {
+      throw new TokenRejectedError('JWT_GUARD_ISSUER_UNKNOWN');
+    }
+
+    checkClaims(
+      { exp: Math.floor(now) + 1, ...claims },
+      {
+        ...config,
+        issuer: issuer.issuer,
+        audiences: issuer.audiences,
+        requiredClaims: [],
+      },
+      now,
+    );
+    return finish(token, {}, claims, issuer.issuer);
+  }
+
+  async function finish(
+    token: string,
+    header: Record<string, unknown>,
+    claims: Readonly<Record<string, unknown>>,
+    issuer: string,
+  ): Promise<AuthContext> {
+    await checkRevocation(config.isRevoked, claims as JWTPayload);
+    await checkDenyList(config.denyList, claims);
+    return Object.freeze({
+      token,
+      header: Object.freeze({ ...header }) as ProtectedHeaderParameters,
+      claims: Object.freeze({ ...claims }) as JWTPayload,
+      scopes: readScopes(claims, config.scopeClaims),
+      issuer,
+    });
+  }
 
   async function run(token: string, nowMs: number): Promise<AuthContext> {
     if (Buffer.byteLength(token) > config.maxTokenBytes) {
       throw new TokenRejectedError('JWT_GUARD_TOO_LARGE');
+    }
+
+    // A token that is not a compact JWS is opaque: introspect it if asked.
+    if (introspector !== undefined && token.split('.').length !== 3) {
+      return runIntrospection(token, nowMs);
     }
 
     const parsed = parseToken(token);
@@ -135,15 +190,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
       { ...config, issuer: issuer.issuer, audiences: issuer.audiences },
       nowMs / 1000,
     );
-    await checkRevocation(config.isRevoked, parsed.claims as JWTPayload);
-    await checkDenyList(config.denyList, parsed.claims);
-    return Object.freeze({
-      token,
-      header: Object.freeze({ ...parsed.header }) as ProtectedHeaderParameters,
-      claims: Object.freeze({ ...parsed.claims }) as JWTPayload,
-      scopes: readScopes(parsed.claims, config.scopeClaims),
-      issuer: issuer.issuer,
-    });
+    return finish(token, parsed.header, parsed.claims, issuer.issuer);
   }
 
   function finalError(error: unknown): AuthError {

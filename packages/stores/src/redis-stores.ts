@@ -5,7 +5,12 @@
 
 import type { Cluster, Redis } from 'ioredis';
 
-import { configError, rejectUnknownKeys } from '@portcullis/core';
+import {
+  configError,
+  optionalLogger,
+  rejectUnknownKeys,
+} from '@portcullis/core';
+import type { Logger } from '@portcullis/core';
 
 import { createRedisKeyStore } from './redis-key-store.js';
 import {
@@ -41,6 +46,8 @@ export interface RedisStoresOptions {
   keyPrefix?: string;
   /** Clock in epoch milliseconds. Default: `Date.now`. */
   now?: () => number;
+  /** Receives the construction-time warning about risky client options. */
+  logger?: Logger;
 }
 
 /** Every port, backed by Redis. */
@@ -53,8 +60,34 @@ export interface RedisStores {
   keys: KeyStore;
 }
 
+/**
+ * Warns once when the client would queue or retry commands during an
+ * outage instead of rejecting them quickly (callers then wait, not fail).
+ */
+function warnAboutSlowFailure(client: Redis | Cluster, logger: Logger): void {
+  const options = client.options as {
+    commandTimeout?: number;
+    redisOptions?: { commandTimeout?: number };
+  };
+  const redisOptions = options.redisOptions ?? options;
+  if (redisOptions?.commandTimeout === undefined) {
+    logger.warn(
+      'stores: the Redis client has no commandTimeout; an unresponsive ' +
+        'server makes store calls wait instead of failing closed quickly',
+    );
+  }
+}
+
 function normalize(options: RedisStoresOptions): RedisContext {
-  rejectUnknownKeys(PACKAGE, options, ['client', 'keyPrefix', 'now']);
+  if (typeof options !== 'object' || options === null) {
+    throw configError(
+      PACKAGE,
+      'client',
+      'is required: expected an ioredis client',
+    );
+  }
+
+  rejectUnknownKeys(PACKAGE, options, ['client', 'keyPrefix', 'now', 'logger']);
   const client = options.client as Partial<Redis> | undefined;
   if (typeof client?.evalsha !== 'function') {
     throw configError(
@@ -73,6 +106,7 @@ function normalize(options: RedisStoresOptions): RedisContext {
   if (typeof now !== 'function') {
     throw configError(PACKAGE, 'now', 'must be a function returning epoch ms');
   }
+  warnAboutSlowFailure(options.client, optionalLogger(PACKAGE, options.logger));
   return { client: options.client, prefix, now };
 }
 

@@ -88,6 +88,7 @@ describe('createRedisStores', () => {
   });
 
   it.each([
+    [undefined, /"client" is required/],
     [{}, /"client" is required/],
     [{ client: {} }, /"client" is required/],
     [{ client: 'redis://x' }, /"client" is required/],
@@ -96,7 +97,26 @@ describe('createRedisStores', () => {
     expect(() => createRedisStores(options as never)).toThrow(message);
   });
 
+  it('warns once when the client has no commandTimeout', () => {
+    const warnings: string[] = [];
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => warnings.push(message),
+      error: () => undefined,
+    };
+    createRedisStores({ client, logger });
+    const quick = new Redis({ lazyConnect: true, commandTimeout: 500 });
+    createRedisStores({ client: quick, logger });
+    quick.disconnect();
+
+    expect(warnings).toEqual([
+      expect.stringMatching(/Redis client has no commandTimeout/),
+    ]);
+  });
+
   it.each([
+    [{ logger: { warn: 1 } }, /"logger" must have debug/],
     [{ keyPrefix: 'a{b}:' }, /"keyPrefix" must be a string without/],
     [{ keyPrefix: 7 }, /"keyPrefix" must be a string without/],
     [{ now: 5 }, /"now" must be a function/],

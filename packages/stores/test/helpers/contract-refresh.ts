@@ -257,6 +257,14 @@ export function refreshTokenStoreContract(
       currentTokenHash: 'h1',
       generation: 1,
     });
+
+    clock.advanceSeconds(10);
+    await expect(store.rotate(rotation('h0', 'h1'))).resolves.toMatchObject({
+      status: 'reused',
+    });
+    await expect(store.rotate(rotation('h1', 'h2'))).resolves.toMatchObject({
+      status: 'revoked',
+    });
   });
 
   it('never leaves two live tokens when 50 racers bring distinct successors', async () => {

@@ -6,49 +6,33 @@
  * express-session's contract (`regenerate`, `save`), such as session-bridge.
  */
 
-import { randomBytes } from 'node:crypto';
-
-import * as client from 'openid-client';
 import { Passport } from 'passport';
 import { Router, urlencoded } from 'express';
 import type { Request, Response } from 'express';
 
 import { createBackchannelReceiver } from './backchannel-logout.js';
-import { createDiscoveryCache } from './discovery-cache.js';
+import { buildEndSessionUrl, ID_TOKEN_KEY } from './end-session.js';
 import { LoginError, toLoginError } from './errors.js';
-import { createIdpBreaker } from './idp-breaker.js';
-import { createOAuth2Strategy } from './oauth2-strategy.js';
-import { OidcLoginStrategy } from './oidc-strategy.js';
 import { normalizeOptions } from './options.js';
 import { sendLoginErrorPage } from './pages.js';
+import {
+  accountFor,
+  checkIssuer,
+  createBinding,
+  createRuntime,
+  setReturnTo,
+} from './provider-runtime.js';
 import { safeReturnTo } from './return-to.js';
 import { runStrategy } from './run-strategy.js';
 import { callSession, sessionOf } from './session-access.js';
-import {
-  attachTransaction,
-  attachedTransaction,
-} from './transaction-binding.js';
-import {
-  pendingTransactions,
-  saveTransaction,
-  takeTransaction,
-} from './transactions.js';
-import type { DiscoveryCache } from './discovery-cache.js';
-import type { IdpBreaker } from './idp-breaker.js';
-import type {
-  FederatedLoginConfig,
-  FederatedLoginOptions,
-  ResolvedProvider,
-} from './options.js';
+import { attachTransaction } from './transaction-binding.js';
+import { pendingTransactions, takeTransaction } from './transactions.js';
+import type { FederatedLoginOptions } from './options.js';
 import type { FederatedProfile } from './profile.js';
-import type { TransactionBinding } from './transaction-binding.js';
+import type { ProviderRuntime } from './provider-runtime.js';
 import type { LoginTransaction } from './transactions.js';
 
-const STATE_BYTES = 32;
 const LOGOUT_BODY_LIMIT = '32kb';
-// The ID token stays server-side, for id_token_hint at logout.
-const ID_TOKEN_KEY = 'portcullis.login.idToken';
-const RETURN_TO = Symbol('portcullis.login.returnTo');
 
 /** What the session keeps about how the user signed in. */
 export interface FederatedLoginSession {
@@ -84,12 +68,6 @@ export interface FederatedLogin {
   endSessionUrl(req: Request): Promise<string | undefined>;
 }
 
-interface ProviderRuntime {
-  provider: ResolvedProvider;
-  breaker: IdpBreaker;
-  discovery: DiscoveryCache | undefined;
-}
-
 type Query = Record<string, unknown>;
 
 // HEAD reaches GET routes in Express; link checkers and prefetchers must
@@ -98,71 +76,6 @@ function refuseHead(req: Request, res: Response): boolean {
   if (req.method !== 'HEAD') return false;
   res.status(405).set('Allow', 'GET').end();
   return true;
-}
-
-function stripSlash(url: string): string {
-  return url.replace(/\/$/, '');
-}
-
-function createBinding(config: FederatedLoginConfig): TransactionBinding {
-  return {
-    begin(req, seed) {
-      const transaction: LoginTransaction = {
-        ...seed,
-        provider: String(req.params.provider),
-        returnTo: String(
-          (req as unknown as Record<symbol, unknown>)[RETURN_TO],
-        ),
-        expiresAt: config.clock() + config.transactionTtlMs,
-      };
-      const session = sessionOf(req);
-      saveTransaction(
-        session,
-        transaction,
-        config.maxPendingLogins,
-        config.clock(),
-      );
-    },
-    current: attachedTransaction,
-  };
-}
-
-function createRuntime(
-  config: FederatedLoginConfig,
-  provider: ResolvedProvider,
-  passport: InstanceType<typeof Passport>,
-  binding: TransactionBinding,
-): ProviderRuntime {
-  const breaker = createIdpBreaker({
-    failureThreshold: config.breakerFailureThreshold,
-    cooldownMs: config.breakerCooldownMs,
-  });
-  const newState = () => randomBytes(STATE_BYTES).toString('base64url');
-  if (provider.type === 'oauth2') {
-    passport.use(
-      provider.name,
-      createOAuth2Strategy(provider, binding, {
-        timeoutMs: config.idpTimeoutMs,
-        newState,
-      }),
-    );
-    return { provider, breaker, discovery: undefined };
-  }
-
-  const discovery = createDiscoveryCache(provider, {
-    ttlMs: config.discoveryTtlMs,
-    timeoutMs: config.idpTimeoutMs,
-    onRefresh: (ok) =>
-      ok ? breaker.recordSuccess() : breaker.recordFailure(config.clock()),
-  });
-  const strategy = new OidcLoginStrategy(provider, {
-    discovery,
-    transactions: binding,
-    clock: config.clock,
-    isUnavailable: () => breaker.isOpen(config.clock()),
-  });
-  passport.use(provider.name, strategy);
-  return { provider, breaker, discovery };
 }
 
 /**
@@ -219,46 +132,6 @@ export function createFederatedLogin(
     return runtime;
   }
 
-  // Network failures and 5xx count against the provider's breaker and make
-  // discovery refresh; any other answer shows the IdP is up.
-  function account(runtime: ProviderRuntime, error: unknown): LoginError {
-    const failure = toLoginError(error);
-    if (failure.code === 'LOGIN_IDP_UNAVAILABLE') {
-      runtime.breaker.recordFailure(config.clock());
-      runtime.discovery?.markStale();
-    } else {
-      runtime.breaker.recordSuccess();
-    }
-    return failure;
-  }
-
-  async function expectedIssuer(runtime: ProviderRuntime) {
-    if (runtime.discovery === undefined) {
-      return {
-        issuer: stripSlash(runtime.provider.issuer.href),
-        required: false,
-      };
-    }
-    const metadata = (
-      await runtime.discovery.get(config.clock())
-    ).serverMetadata();
-    return {
-      issuer: metadata.issuer,
-      required:
-        metadata.authorization_response_iss_parameter_supported === true,
-    };
-  }
-
-  // RFC 9207 section 2.4: a sent `iss` must be the provider's; when the
-  // provider advertises support, a missing one is refused too.
-  async function checkIssuer(runtime: ProviderRuntime, query: Query) {
-    const expected = await expectedIssuer(runtime);
-    if (query.iss === undefined && !expected.required) return;
-    if (query.iss !== expected.issuer) {
-      throw new LoginError('LOGIN_ISSUER_MISMATCH');
-    }
-  }
-
   async function signIn(
     req: Request,
     res: Response,
@@ -306,10 +179,7 @@ export function createFederatedLogin(
       throw new LoginError('LOGIN_IDP_UNAVAILABLE');
     }
     const query = req.query as Query;
-    (req as unknown as Record<symbol, unknown>)[RETURN_TO] = safeReturnTo(
-      query.returnTo,
-      config.successRedirect,
-    );
+    setReturnTo(req, safeReturnTo(query.returnTo, config.successRedirect));
 
     try {
       await runStrategy(passport, runtime.provider.name, 'start', {
@@ -318,7 +188,7 @@ export function createFederatedLogin(
         deadlineMs: config.idpTimeoutMs,
       });
     } catch (error) {
-      throw account(runtime, error);
+      throw accountFor(runtime, error, config.clock());
     }
   }
 
@@ -337,9 +207,9 @@ export function createFederatedLogin(
     }
 
     try {
-      await checkIssuer(runtime, query);
+      await checkIssuer(runtime, query.iss, config.clock());
     } catch (error) {
-      throw account(runtime, error);
+      throw accountFor(runtime, error, config.clock());
     }
     if (query.error === 'access_denied')
       throw new LoginError('LOGIN_CANCELLED');
@@ -354,7 +224,7 @@ export function createFederatedLogin(
         deadlineMs: config.idpTimeoutMs,
       });
     } catch (error) {
-      throw account(runtime, error);
+      throw accountFor(runtime, error, config.clock());
     }
     runtime.breaker.recordSuccess();
     if (outcome.kind !== 'success') {
@@ -431,32 +301,9 @@ export function createFederatedLogin(
     displayName: p.displayName,
     loginPath: `/login/${p.name}`,
   }));
-  async function endSessionUrl(req: Request): Promise<string | undefined> {
-    const session = sessionOf(req);
-    const login = session.login as FederatedLoginSession | undefined;
-    const idToken = session[ID_TOKEN_KEY];
-    const runtime = login && runtimes.get(login.provider);
-    if (runtime?.discovery === undefined || typeof idToken !== 'string') {
-      return undefined;
-    }
-
-    try {
-      const discovered = await runtime.discovery.get(config.clock());
-      if (!discovered.serverMetadata().end_session_endpoint) return undefined;
-      return client.buildEndSessionUrl(discovered, {
-        id_token_hint: idToken,
-        post_logout_redirect_uri: config.postLogoutRedirectUrl,
-        client_id: runtime.provider.clientId,
-      }).href;
-    } catch (error) {
-      // Local logout goes on; only the IdP session survives.
-      config.logger.warn('end-session URL unavailable', {
-        provider: runtime.provider.name,
-        cause: error,
-      });
-      return undefined;
-    }
-  }
-
-  return { router, providers, endSessionUrl };
+  return {
+    router,
+    providers,
+    endSessionUrl: (req) => buildEndSessionUrl(config, runtimes, req),
+  };
 }

@@ -190,3 +190,33 @@ export class StepUpRequiredError
     };
   }
 }
+
+/**
+ * 401 `invalid_dpop_proof` (RFC 9449 section 7.1): the DPoP proof is
+ * missing, malformed, replayed or does not bind the token. The challenge
+ * uses the DPoP scheme and lists the accepted `algs`.
+ */
+export class DpopProofError extends InvalidTokenError implements WithReason {
+  readonly reason: GuardReason;
+
+  constructor(reason: GuardReason, algorithms: readonly string[]) {
+    const description = 'the DPoP proof is invalid';
+    super(description, {
+      headers: {
+        'WWW-Authenticate':
+          `DPoP error="invalid_dpop_proof", ` +
+          `error_description="${description}", ` +
+          `algs="${algorithms.join(' ')}"`,
+      },
+    });
+    this.reason = reason;
+  }
+
+  /** The body, with the RFC 9449 error code. */
+  override toJSON(): { error: never; error_description: string } {
+    return {
+      error: 'invalid_dpop_proof' as never,
+      error_description: this.description,
+    };
+  }
+}

@@ -32,14 +32,37 @@ export function extractBearerToken(
   header: string | undefined,
   maxTokenBytes: number,
 ): string {
+  return extractCredentials(header, maxTokenBytes, ['bearer']).token;
+}
+
+/** The scheme and token of an Authorization header. */
+export interface Credentials {
+  readonly scheme: 'bearer' | 'dpop';
+  readonly token: string;
+}
+
+/**
+ * Returns the scheme and token of an Authorization header value, for the
+ * schemes in `schemes` (`bearer`, and `dpop` when DPoP is enabled, RFC 9449
+ * section 7.1). Another scheme counts as no credentials.
+ *
+ * @throws the same errors as {@link extractBearerToken}.
+ */
+export function extractCredentials(
+  header: string | undefined,
+  maxTokenBytes: number,
+  schemes: readonly ('bearer' | 'dpop')[],
+): Credentials {
   const value = header?.trim() ?? '';
   if (value.length === 0) throw new MissingTokenError();
 
   const space = value.indexOf(' ');
-  const scheme = space === -1 ? value : value.slice(0, space);
-  if (scheme.toLowerCase() !== 'bearer') {
-    if (BEARER_WITH_OTHER_SEPARATOR.test(value))
+  const scheme = (space === -1 ? value : value.slice(0, space)).toLowerCase();
+  if (!schemes.includes(scheme as 'bearer')) {
+    if (BEARER_WITH_OTHER_SEPARATOR.test(value)) {
       throw new MalformedHeaderError();
+    }
+
     throw new MissingTokenError();
   }
 
@@ -51,5 +74,5 @@ export function extractBearerToken(
   }
 
   if (!B64TOKEN.test(token)) throw new MalformedHeaderError();
-  return token;
+  return { scheme: scheme as 'bearer' | 'dpop', token };
 }

@@ -16,6 +16,8 @@ import {
 import type { AuditBus, Logger } from '@portcullis/core';
 import type { DenyList } from '@portcullis/stores';
 
+import { checkDpop } from './dpop.js';
+import type { DpopConfig, DpopOptions } from './dpop.js';
 import { checkIntrospection } from './introspection.js';
 import type {
   IntrospectionConfig,
@@ -94,6 +96,8 @@ export interface VerifierOptions extends JwksTimingOptions {
   debugReasons?: boolean;
   /** RFC 7662 introspection of opaque (non-JWS) tokens. Default: none. */
   introspection?: IntrospectionOptions;
+  /** Accept DPoP-bound tokens (RFC 9449). Default: off. */
+  dpop?: DpopOptions;
   /** Receives an event per outcome. Default: none. */
   audit?: AuditBus;
   /** Receives diagnostics; never a token. Default: silent. */
@@ -117,6 +121,7 @@ export interface GuardConfig {
   readonly denyList: Required<DenyListOptions> | undefined;
   readonly debugReasons: boolean;
   readonly introspection: IntrospectionConfig | undefined;
+  readonly dpop: DpopConfig | undefined;
   readonly jwks: JwksTimings;
   readonly audit: AuditBus | undefined;
   readonly logger: Logger;
@@ -141,6 +146,7 @@ export const VERIFIER_KEYS: readonly string[] = [
   'denyList',
   'debugReasons',
   'introspection',
+  'dpop',
   'audit',
   'logger',
   'clock',
@@ -328,6 +334,7 @@ export function normalizeOptions(
   return Object.freeze({
     issuers,
     introspection,
+    dpop: checkDpop(input.dpop),
     audienceClaim: checkAudienceClaim(input.audienceClaim),
     clockToleranceSeconds: nonNegativeInteger(
       'clockToleranceSeconds',

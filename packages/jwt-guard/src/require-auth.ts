@@ -9,13 +9,27 @@ import type { NextFunction, Request, RequestHandler } from 'express';
 import { configError } from '@portcullis/core';
 
 import { MissingTokenError } from './errors.js';
-import { extractBearerToken } from './extract-token.js';
+import { extractCredentials } from './extract-token.js';
+import type { Credentials } from './extract-token.js';
 import { toAuthError } from './map-error.js';
 import { normalizeOptions } from './options.js';
 import type { VerifierOptions } from './options.js';
+import type { DpopRequest } from './dpop.js';
 import { reportAccepted, reportRefused } from './report.js';
 import { buildVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
+
+// RFC 9449 section 4.3: exactly one DPoP header. The htu is compared with
+// the URL the client used; behind a proxy, Express's `trust proxy` setting
+// decides what req.protocol and req.host report (LIM-015).
+function dpopRequest(req: Request): DpopRequest {
+  const raw = req.headersDistinct?.dpop ?? [];
+  return {
+    proof: raw.length === 1 ? raw[0] : undefined,
+    method: req.method,
+    url: `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`,
+  };
+}
 
 /** Options of `requireAuth`: the verifier's, plus the middleware's own. */
 export interface RequireAuthOptions extends VerifierOptions {
@@ -75,6 +89,9 @@ export function requireAuth(options: RequireAuthOptions): RequestHandler {
     });
   }
 
+  const schemes: ('bearer' | 'dpop')[] =
+    config.dpop === undefined ? ['bearer'] : ['bearer', 'dpop'];
+
   function fail(error: unknown, next: NextFunction): void {
     const authError = toAuthError(error);
     if (optional && authError instanceof MissingTokenError) {
@@ -90,18 +107,21 @@ export function requireAuth(options: RequireAuthOptions): RequestHandler {
   // Express 4 ignores a returned promise, so the handler never returns one:
   // every outcome ends in an explicit call to next.
   return function portcullisRequireAuth(req: Request, _res, next) {
-    let token: string;
+    let credentials: Credentials;
     try {
-      token = extractBearerToken(
+      credentials = extractCredentials(
         req.headers.authorization,
         config.maxTokenBytes,
+        schemes,
       );
     } catch (error) {
       fail(error, next);
       return;
     }
 
-    verifier.verify(token).then(
+    const { scheme, token } = credentials;
+    const dpop = scheme === 'dpop' ? dpopRequest(req) : undefined;
+    verifier.verify(token, { scheme, dpop }).then(
       (auth) => {
         req.auth = auth;
         next();

@@ -9,6 +9,9 @@ import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import type { AuthError } from '@portcullis/core';
 
 import { checkClaims } from './claims.js';
+import { checkDpopProof } from './dpop.js';
+import type { DpopRequest } from './dpop.js';
+import { DpopProofError } from './errors.js';
 import { createIntrospector } from './introspection.js';
 import { TokenRejectedError } from './errors.js';
 import { createKeySources } from './key-sources.js';
@@ -27,6 +30,13 @@ import { verifySignature } from './verify-signature.js';
 export interface VerifyContext {
   /** The time to verify at, in epoch milliseconds. Default: the clock. */
   readonly now?: number;
+  /**
+   * The authorization scheme the token came with. `dpop` requires `proof`
+   * and the `dpop` option. Default: `bearer`.
+   */
+  readonly scheme?: 'bearer' | 'dpop';
+  /** The DPoP proof and request, for the `dpop` scheme. */
+  readonly dpop?: DpopRequest;
 }
 
 /** A verifier built by {@link createVerifier}. */
@@ -117,6 +127,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
   async function runIntrospection(
     token: string,
     nowMs: number,
+    context: VerifyContext,
   ): Promise<AuthContext> {
     const now = nowMs / 1000;
     const claims = await (
@@ -137,7 +148,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
       },
       now,
     );
-    return finish(token, {}, claims, issuer.issuer);
+    return finish(token, {}, claims, issuer.issuer, context, now);
   }
 
   async function finish(
@@ -145,7 +156,10 @@ export function buildVerifier(config: GuardConfig): Verifier {
     header: Record<string, unknown>,
     claims: Readonly<Record<string, unknown>>,
     issuer: string,
+    context: VerifyContext,
+    nowSeconds: number,
   ): Promise<AuthContext> {
+    await checkBinding(token, claims, context, nowSeconds);
     await checkRevocation(config.isRevoked, claims as JWTPayload);
     await checkDenyList(config.denyList, claims);
     return Object.freeze({
@@ -157,14 +171,44 @@ export function buildVerifier(config: GuardConfig): Verifier {
     });
   }
 
-  async function run(token: string, nowMs: number): Promise<AuthContext> {
+  // RFC 9449 section 7.2: a DPoP-bound token (cnf.jkt) is never accepted
+  // as a bearer token, and the DPoP scheme needs a proof that binds it.
+  async function checkBinding(
+    token: string,
+    claims: Readonly<Record<string, unknown>>,
+    context: VerifyContext,
+    nowSeconds: number,
+  ): Promise<void> {
+    const jkt = (claims.cnf as { jkt?: unknown } | undefined)?.jkt;
+    const dpop = config.dpop;
+    const algorithms = dpop?.algorithms ?? [];
+    if (context.scheme !== 'dpop') {
+      if (jkt !== undefined || dpop?.required === true) {
+        throw new DpopProofError('JWT_GUARD_DPOP_BINDING', algorithms);
+      }
+
+      return;
+    }
+
+    if (dpop === undefined || context.dpop === undefined) {
+      throw new DpopProofError('JWT_GUARD_DPOP_INVALID', algorithms);
+    }
+
+    await checkDpopProof(dpop, context.dpop, token, jkt, nowSeconds);
+  }
+
+  async function run(
+    token: string,
+    nowMs: number,
+    context: VerifyContext,
+  ): Promise<AuthContext> {
     if (Buffer.byteLength(token) > config.maxTokenBytes) {
       throw new TokenRejectedError('JWT_GUARD_TOO_LARGE');
     }
 
     // A token that is not a compact JWS is opaque: introspect it if asked.
     if (introspector !== undefined && token.split('.').length !== 3) {
-      return runIntrospection(token, nowMs);
+      return runIntrospection(token, nowMs, context);
     }
 
     const parsed = parseToken(token);
@@ -190,7 +234,14 @@ export function buildVerifier(config: GuardConfig): Verifier {
       { ...config, issuer: issuer.issuer, audiences: issuer.audiences },
       nowMs / 1000,
     );
-    return finish(token, parsed.header, parsed.claims, issuer.issuer);
+    return finish(
+      token,
+      parsed.header,
+      parsed.claims,
+      issuer.issuer,
+      context,
+      nowMs / 1000,
+    );
   }
 
   function finalError(error: unknown): AuthError {
@@ -207,7 +258,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
     async verify(token: string, context: VerifyContext = {}) {
       const nowMs = context.now ?? config.clock();
       try {
-        const auth = await run(String(token), nowMs);
+        const auth = await run(String(token), nowMs, context);
         reportAccepted(config, 'JWT_GUARD_OK', auth.issuer, auth.claims.sub);
         return auth;
       } catch (error) {

@@ -14,3 +14,5 @@ export type {
 } from './token-bridge.js';
 export { createApiProxy } from './api-proxy.js';
 export type { ApiProxyOptions } from './api-proxy.js';
+export { createSessionManager } from './session-manager.js';
+export type { SessionManager, SessionSummary } from './session-manager.js';

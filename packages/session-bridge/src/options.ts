@@ -46,6 +46,12 @@ export interface SessionOptions {
    * and a `session.headers.oversized` audit event. Default: 8192.
    */
   headerBudgetBytes?: number;
+  /**
+   * Names the user a session belongs to, from its data, so that the store
+   * can index sessions by user (list them, sign out everywhere). Called at
+   * every save. Default: no index.
+   */
+  userIdOf?: (data: Readonly<Record<string, unknown>>) => string | undefined;
   /** Audit bus for session events. Default: none. */
   audit?: AuditBus;
   /** Diagnostics. Default: silent. */
@@ -63,6 +69,9 @@ export interface SessionConfig {
   idleTimeoutSeconds: number;
   absoluteTimeoutSeconds: number;
   headerBudgetBytes: number;
+  userIdOf:
+    | ((data: Readonly<Record<string, unknown>>) => string | undefined)
+    | undefined;
   audit: AuditBus | undefined;
   logger: Logger;
   now: () => number;
@@ -76,6 +85,7 @@ const KNOWN_OPTIONS = [
   'idleTimeoutSeconds',
   'absoluteTimeoutSeconds',
   'headerBudgetBytes',
+  'userIdOf',
   'audit',
   'logger',
   'now',
@@ -111,6 +121,14 @@ function checkCookieName(name: unknown, secure: boolean): string {
     );
   }
   return name;
+}
+
+function checkUserIdOf(value: unknown): SessionConfig['userIdOf'] {
+  if (value === undefined || typeof value === 'function') {
+    return value as SessionConfig['userIdOf'];
+  }
+
+  throw configError(PACKAGE, 'userIdOf', 'must be a function');
 }
 
 /**
@@ -174,6 +192,7 @@ export function normalizeSessionOptions(
       options.headerBudgetBytes,
       DEFAULT_HEADER_BUDGET_BYTES,
     ),
+    userIdOf: checkUserIdOf(options.userIdOf),
     audit: optionalAuditBus(PACKAGE, options.audit),
     logger,
     now: options.now ?? Date.now,

@@ -20,7 +20,21 @@ export function publicIdFor(id: string): string {
   return createHash('sha256').update(id).digest('base64url');
 }
 
+const STORE_KEY_PREFIX = 'sess:';
+
+/** The key a session is stored under, from its public handle. */
+export function storeKeyForPublicId(publicId: string): string {
+  return `${STORE_KEY_PREFIX}${publicId}`;
+}
+
+/** The public handle behind a store key, or undefined for another key. */
+export function publicIdOfStoreKey(key: string): string | undefined {
+  return key.startsWith(STORE_KEY_PREFIX)
+    ? key.slice(STORE_KEY_PREFIX.length)
+    : undefined;
+}
+
 /** The key a session id is stored under. */
 export function storeKeyFor(id: string): string {
-  return `sess:${publicIdFor(id)}`;
+  return storeKeyForPublicId(publicIdFor(id));
 }

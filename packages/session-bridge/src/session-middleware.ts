@@ -45,6 +45,10 @@ function createContext(config: SessionConfig): SessionContext {
       const ttlMs = Math.min(config.idleTimeoutSeconds * 1000, absoluteLeftMs);
       return Math.max(1, Math.ceil(ttlMs / 1000));
     },
+    userIdOf(data) {
+      const userId = config.userIdOf?.(data);
+      return typeof userId === 'string' && userId !== '' ? userId : undefined;
+    },
     onRegenerate() {
       config.audit?.emit('session.created', { reason: 'regenerate' });
     },

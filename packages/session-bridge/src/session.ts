@@ -29,6 +29,8 @@ export interface SessionContext {
   now: () => number;
   /** Seconds a record is kept after its last write. */
   ttlSecondsFor(state: SessionState): number;
+  /** The user a session's data belongs to, for the store's index. */
+  userIdOf(data: Readonly<Record<string, unknown>>): string | undefined;
   onRegenerate(): void;
   onDestroy(): void;
 }
@@ -126,11 +128,14 @@ export class Session {
 
     const json = this.serialize();
     const now = this.#context.now();
+    const data = JSON.parse(json) as Record<string, unknown>;
     const record: SessionRecord = {
-      data: JSON.parse(json) as Record<string, unknown>,
+      data,
       createdAtMs: this.#state.createdAtMs,
       lastSeenAtMs: now,
     };
+    const userId = this.#context.userIdOf(data);
+    if (userId !== undefined) record.userId = userId;
     const ttlSeconds = this.#context.ttlSecondsFor(this.#state);
     await this.#context.store.set(
       storeKeyFor(this.#state.id),

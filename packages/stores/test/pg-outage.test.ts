@@ -11,7 +11,7 @@ import {
   migratePostgres,
 } from '../src/index.js';
 import type { PostgresStores } from '../src/index.js';
-import { pgUrl, uniqueName } from './helpers/services.js';
+import { pgUrl, uniqueName } from '../../../test-support/services.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
 import type { TcpProxy } from './helpers/tcp-proxy.js';
 

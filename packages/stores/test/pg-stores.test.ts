@@ -16,7 +16,7 @@ import {
   sessionStoreContract,
 } from './helpers/contract.js';
 import type { ManualClock } from './helpers/contract.js';
-import { pgUrl, uniqueName } from './helpers/services.js';
+import { pgUrl, uniqueName } from '../../../test-support/services.js';
 
 const schema = uniqueName('pg');
 const TABLES = [

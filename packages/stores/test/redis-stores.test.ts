@@ -12,7 +12,7 @@ import {
   sessionStoreContract,
 } from './helpers/contract.js';
 import type { ManualClock } from './helpers/contract.js';
-import { redisUrl, uniqueName } from './helpers/services.js';
+import { redisUrl, uniqueName } from '../../../test-support/services.js';
 
 const filePrefix = `${uniqueName('redis')}:`;
 let client: Redis;

@@ -109,6 +109,15 @@ export function createOAuth2Strategy(
   );
   strategy.name = provider.name;
 
+  // passport-oauth2 reads `code` from the query to decide it is a callback;
+  // the route decides here, so a start URL carrying `code` still starts.
+  strategy.authenticate = function authenticateByRoute(req, options) {
+    if ((options as { phase?: string } | undefined)?.phase === 'start') {
+      Object.defineProperty(req, 'query', { value: {}, configurable: true });
+    }
+    OAuth2Strategy.prototype.authenticate.call(this, req, options);
+  };
+
   strategy.userProfile = (accessToken, done) => {
     const fetchJson = createFetchJson(accessToken, settings.timeoutMs);
     provider.fetchProfile(fetchJson).then((claims) => {

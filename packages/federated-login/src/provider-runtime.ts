@@ -43,6 +43,19 @@ function stripSlash(url: string): string {
   return url.replace(/\/$/, '');
 }
 
+// Entra ID's multi-tenant metadata names its issuer with a `{tenantid}`
+// placeholder; the response carries the tenant's own issuer.
+function issuerMatches(iss: unknown, expected: string): boolean {
+  if (typeof iss !== 'string') return false;
+  if (!expected.includes('{tenantid}')) return iss === expected;
+  const [before = '', after = ''] = expected.split('{tenantid}');
+  const tenant =
+    iss.startsWith(before) && iss.endsWith(after)
+      ? iss.slice(before.length, iss.length - after.length)
+      : '';
+  return /^[\w-]{1,64}$/.test(tenant);
+}
+
 /** The transaction binding every strategy of one router shares. */
 export function createBinding(
   config: FederatedLoginConfig,
@@ -155,7 +168,7 @@ export async function checkIssuer(
 ): Promise<void> {
   const expected = await expectedIssuer(runtime, now);
   if (iss === undefined && !expected.required) return;
-  if (iss !== expected.issuer) {
+  if (!issuerMatches(iss, expected.issuer)) {
     throw new LoginError('LOGIN_ISSUER_MISMATCH');
   }
 }

@@ -162,6 +162,17 @@ describe('githubProvider against a GitHub stand-in', () => {
     expect((await whoAmI(browser, baseUrl)).user).toBeNull();
   });
 
+  it('starts a login even when the start URL carries callback parameters', async () => {
+    const hop = await new Browser().request(
+      `${baseUrl}/login/github?code=x&state=y`,
+    );
+
+    expect(hop.response.status).toBe(302);
+    expect(hop.response.headers.get('location')).toContain(
+      `${github.url}/login/oauth/authorize?`,
+    );
+  });
+
   it('answers 503 when the GitHub API fails', async () => {
     github.userStatus.value = 502;
     const browser = new Browser();

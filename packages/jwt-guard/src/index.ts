@@ -56,3 +56,4 @@ export type { IntrospectionOptions } from './introspection.js';
 export { createMemoryReplayStore } from './dpop.js';
 export type { DpopOptions, DpopReplayStore, DpopRequest } from './dpop.js';
 export { DpopProofError } from './errors.js';
+export type { MtlsOptions } from './mtls.js';

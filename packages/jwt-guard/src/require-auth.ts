@@ -15,6 +15,8 @@ import { toAuthError } from './map-error.js';
 import { normalizeOptions } from './options.js';
 import type { VerifierOptions } from './options.js';
 import type { DpopRequest } from './dpop.js';
+import { certificateDer, checkMtls } from './mtls.js';
+import type { MtlsOptions } from './mtls.js';
 import { reportAccepted, reportRefused } from './report.js';
 import { buildVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
@@ -39,6 +41,12 @@ export interface RequireAuthOptions extends VerifierOptions {
    */
   optional?: boolean;
   /**
+   * RFC 8705 certificate-bound tokens: where the client certificate comes
+   * from, and whether every token must be bound. Bound tokens are always
+   * checked against the socket certificate. Default: socket, not required.
+   */
+  mtls?: MtlsOptions;
+  /**
    * Fetch every remote JWKS when the middleware is built instead of on the
    * first request; a failure is logged and retried on demand. Default:
    * false.
@@ -46,7 +54,7 @@ export interface RequireAuthOptions extends VerifierOptions {
   preload?: boolean;
 }
 
-const MIDDLEWARE_KEYS = ['optional', 'preload'];
+const MIDDLEWARE_KEYS = ['optional', 'preload', 'mtls'];
 
 function checkFlag(name: string, value: unknown): boolean {
   if (value === undefined || typeof value === 'boolean') return value === true;
@@ -82,6 +90,7 @@ function checkFlag(name: string, value: unknown): boolean {
 export function requireAuth(options: RequireAuthOptions): RequestHandler {
   const config = normalizeOptions(options, MIDDLEWARE_KEYS);
   const optional = checkFlag('optional', options.optional);
+  const mtls = checkMtls(options.mtls);
   const verifier: Verifier = buildVerifier(config);
   if (checkFlag('preload', options.preload)) {
     verifier.preload().catch(() => {
@@ -121,7 +130,16 @@ export function requireAuth(options: RequireAuthOptions): RequestHandler {
 
     const { scheme, token } = credentials;
     const dpop = scheme === 'dpop' ? dpopRequest(req) : undefined;
-    verifier.verify(token, { scheme, dpop }).then(
+    let certificate: Uint8Array | undefined;
+    try {
+      certificate = certificateDer(mtls.certificate(req));
+    } catch {
+      certificate = undefined;
+    }
+
+    const requireCertificateBinding = mtls.required;
+    const context = { scheme, dpop, certificate, requireCertificateBinding };
+    verifier.verify(token, context).then(
       (auth) => {
         req.auth = auth;
         next();

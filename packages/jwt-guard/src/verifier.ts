@@ -13,6 +13,7 @@ import { checkDpopProof } from './dpop.js';
 import type { DpopRequest } from './dpop.js';
 import { DpopProofError } from './errors.js';
 import { createIntrospector } from './introspection.js';
+import { checkCertificateBinding } from './mtls.js';
 import { TokenRejectedError } from './errors.js';
 import { createKeySources } from './key-sources.js';
 import { toAuthError } from './map-error.js';
@@ -37,6 +38,13 @@ export interface VerifyContext {
   readonly scheme?: 'bearer' | 'dpop';
   /** The DPoP proof and request, for the `dpop` scheme. */
   readonly dpop?: DpopRequest;
+  /**
+   * The client certificate (DER) of the connection, for RFC 8705 bound
+   * tokens. A token with `cnf.x5t#S256` is refused without it.
+   */
+  readonly certificate?: Uint8Array;
+  /** Refuse tokens that are not certificate-bound. Default: false. */
+  readonly requireCertificateBinding?: boolean;
 }
 
 /** A verifier built by {@link createVerifier}. */
@@ -179,6 +187,11 @@ export function buildVerifier(config: GuardConfig): Verifier {
     context: VerifyContext,
     nowSeconds: number,
   ): Promise<void> {
+    checkCertificateBinding(
+      claims,
+      context.certificate,
+      context.requireCertificateBinding === true,
+    );
     const jkt = (claims.cnf as { jkt?: unknown } | undefined)?.jkt;
     const dpop = config.dpop;
     const algorithms = dpop?.algorithms ?? [];

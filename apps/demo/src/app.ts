@@ -15,6 +15,7 @@ import type { ProviderConfig } from '@portcullis/federated-login';
 import { requireAuth } from '@portcullis/jwt-guard';
 import {
   createCsrfProtection,
+  createSessionManager,
   createSessionMiddleware,
   createTokenBridge,
   csrfToken,
@@ -31,13 +32,11 @@ import {
 import { createTokenService } from '@portcullis/token-service';
 import type { TokenService } from '@portcullis/token-service';
 
+import { accountRoutes } from './account-routes.js';
 import { homePage, profilePage } from './pages.js';
 import type { TestCredential } from './pages.js';
 import { createUserDirectory } from './users.js';
 import type { DemoUser } from './users.js';
-
-/** A logged-out session's tokens stay deny-listed this long, in seconds. */
-const SESSION_DENY_SECONDS = 10 * 60;
 
 /** Options of {@link createDemoApp}. */
 export interface DemoAppOptions {
@@ -118,9 +117,12 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     refresh: mintForSession(tokens),
   });
   const users = createUserDirectory();
+  const sessionStore = createMemorySessionStore();
+  const manager = createSessionManager({ store: sessionStore });
   const sessions = createSessionMiddleware({
-    store: createMemorySessionStore(),
+    store: sessionStore,
     origin: baseUrl.origin,
+    userIdOf: (data) => (data.user as DemoUser | undefined)?.id,
     audit,
     logger,
   });
@@ -194,14 +196,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
       .send(profilePage(user, csrfToken(req)));
   });
 
-  app.post('/logout', async (req, res) => {
-    const denyUntil = Math.floor(Date.now() / 1000) + SESSION_DENY_SECONDS;
-    await denyList.add(`sid:${req.session.publicId}`, denyUntil);
-    const subject = sessionUser(req)?.id;
-    await req.session.destroy();
-    audit.emit('auth.logout', { subject });
-    res.redirect(303, '/');
-  });
+  app.use(accountRoutes({ sessions: manager, denyList, audit }));
 
   app.use((_req, res) => {
     res.status(404).type('text').send('not found');

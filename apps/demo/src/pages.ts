@@ -96,9 +96,19 @@ ${user.emailVerified ? '(verified)' : '(not verified)'}</dd>
 <p>The server exchanged your session for an access token and called its API
 with it.</p>
 <pre id="api-result" data-status="pending">calling...</pre>
+<h2>Display name</h2>
+<form method="post" action="/profile/name" class="inline">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<input id="name" name="name" maxlength="60" required value="${esc(user.name)}">
+<button id="save-name" type="submit">Save</button></form>
+<div class="actions">
 <form method="post" action="/logout">
 <input type="hidden" name="_csrf" value="${esc(csrf)}">
-<button id="logout" type="submit">Log out</button></form>`,
+<button id="logout" type="submit">Log out</button></form>
+<form method="post" action="/logout/everywhere">
+<input type="hidden" name="_csrf" value="${esc(csrf)}">
+<button id="logout-everywhere" type="submit">Sign out everywhere</button></form>
+</div>`,
     ['/static/profile.js'],
   );
 }

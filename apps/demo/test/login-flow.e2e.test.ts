@@ -1,12 +1,25 @@
 import * as path from 'node:path';
 
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { spawnReady } from '../../../test-support/spawn-ready.js';
 import type { SpawnedProcess } from '../../../test-support/spawn-ready.js';
 import { launchChromium } from './helpers/chromium.js';
 
 const DEMO_DIR = path.resolve(__dirname, '..');
+
+/** Signs in at the local IdP as a test user and lands on /profile. */
+async function signIn(page: Page, url: string, user: string) {
+  await page.goto(url);
+  await page.click('#login-dev');
+  await page.waitForSelector('input[name=email]');
+  await page.fill('input[name=email]', `${user}@example.test`);
+  await page.fill('input[name=password]', `${user}-password`);
+  await Promise.all([
+    page.waitForURL(`${url}/profile`),
+    page.click('button[type=submit]'),
+  ]);
+}
 
 interface DemoReady {
   url: string;
@@ -37,15 +50,7 @@ describe('demo login flow in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
 
-    await page.goto(url);
-    await page.click('#login-dev');
-    await page.waitForSelector('input[name=email]');
-    await page.fill('input[name=email]', 'alice@example.test');
-    await page.fill('input[name=password]', 'alice-password');
-    await Promise.all([
-      page.waitForURL(`${url}/profile`),
-      page.click('button[type=submit]'),
-    ]);
+    await signIn(page, url, 'alice');
 
     expect(await page.textContent('#user-name')).toBe('Alice Example');
     const result = page.locator('#api-result:not([data-status=pending])');
@@ -93,5 +98,38 @@ describe('demo login flow in Chromium', () => {
     expect(profile.headers.get('location')).toBe('/');
 
     await context.close();
+  }, 60_000);
+
+  it('submits a protected form, then signs out everywhere from another browser', async () => {
+    const { url } = demo.ready;
+    const laptop = await browser.newContext();
+    const phone = await browser.newContext();
+    const first = await laptop.newPage();
+    const second = await phone.newPage();
+
+    await signIn(first, url, 'bob');
+    await first.fill('#name', 'Bob on the laptop');
+    await Promise.all([
+      first.waitForURL(`${url}/profile`),
+      first.click('#save-name'),
+    ]);
+    expect(await first.textContent('#user-name')).toBe('Bob on the laptop');
+
+    await signIn(second, url, 'bob');
+    await Promise.all([
+      second.waitForURL(`${url}/`),
+      second.click('#logout-everywhere'),
+    ]);
+
+    await first.goto(`${url}/profile`);
+    expect(first.url()).toBe(`${url}/`);
+    expect(await first.isVisible('#login-dev')).toBe(true);
+    const api = await first.evaluate(
+      async () => (await fetch('/api/me')).status,
+    );
+    expect(api).toBe(401);
+
+    await laptop.close();
+    await phone.close();
   }, 60_000);
 });

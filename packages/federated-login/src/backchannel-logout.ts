@@ -8,7 +8,7 @@
 
 import type { Request, Response } from 'express';
 
-import { toLoginError } from './errors.js';
+import { describeCause, toLoginError } from './errors.js';
 import { createJwksSource } from './jwks-cache.js';
 import {
   InvalidLogoutTokenError,
@@ -128,7 +128,7 @@ export function createBackchannelReceiver(
     } catch (error) {
       config.logger.error('back-channel logout failed', {
         provider: provider.name,
-        cause: error,
+        cause: describeCause(error),
       });
       answer(res, 503, 'temporarily_unavailable');
       return;

@@ -7,6 +7,7 @@
 import * as client from 'openid-client';
 import type { Request } from 'express';
 
+import { describeCause } from './errors.js';
 import { sessionOf } from './session-access.js';
 import type { FederatedLoginConfig } from './options.js';
 import type { ProviderRuntime } from './provider-runtime.js';
@@ -44,7 +45,7 @@ export async function buildEndSessionUrl(
     // Local logout goes on; only the IdP session survives.
     config.logger.warn('end-session URL unavailable', {
       provider: runtime.provider.name,
-      cause: error,
+      cause: describeCause(error),
     });
     return undefined;
   }

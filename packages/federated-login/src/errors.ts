@@ -203,3 +203,21 @@ export function toLoginError(error: unknown): LoginError {
   }
   return new LoginError('LOGIN_RESPONSE_INVALID', { cause: error });
 }
+
+/**
+ * A loggable summary of an underlying failure: its name, message and code
+ * only. Library errors can carry the response or the claims they checked
+ * in their own `cause`, which must not reach the logs.
+ */
+export function describeCause(
+  error: unknown,
+): { name: string; message: string; code?: string } | undefined {
+  if (error === undefined || error === null) return undefined;
+  const fields = error as { message?: unknown; code?: unknown };
+  const code = typeof fields.code === 'string' ? fields.code : undefined;
+  return {
+    name: errorName(error) || typeof error,
+    message: typeof fields.message === 'string' ? fields.message : '',
+    ...(code === undefined ? {} : { code }),
+  };
+}

@@ -12,7 +12,7 @@ import type { Request, Response } from 'express';
 
 import { createBackchannelReceiver } from './backchannel-logout.js';
 import { buildEndSessionUrl, ID_TOKEN_KEY } from './end-session.js';
-import { LoginError, toLoginError } from './errors.js';
+import { describeCause, LoginError, toLoginError } from './errors.js';
 import { normalizeOptions } from './options.js';
 import { sendLoginErrorPage } from './pages.js';
 import {
@@ -114,7 +114,7 @@ export function createFederatedLogin(
     config.logger.warn('login failed', {
       provider,
       code: failure.code,
-      cause: failure.cause,
+      cause: describeCause(failure.cause),
     });
     config.audit?.emit('auth.login.failed', {
       provider: provider ?? 'unknown',

@@ -1,5 +1,5 @@
 import { LoginError, refuseLogin } from '../src/index.js';
-import { toLoginError } from '../src/errors.js';
+import { describeCause, toLoginError } from '../src/errors.js';
 
 describe('toLoginError', () => {
   it.each<[string, unknown, string, number]>([
@@ -96,5 +96,23 @@ describe('refuseLogin', () => {
     expect(error.status).toBe(403);
     expect(error.reason).toHaveLength(200);
     expect(error.reason).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('describeCause', () => {
+  it('keeps name, message and code, and drops nested causes and bodies', () => {
+    const error = Object.assign(new Error('unexpected "nonce" claim value'), {
+      name: 'OperationProcessingError',
+      code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+      cause: { claims: { email: 'alice@example.test' } },
+      response: { body: 'secret' },
+    });
+
+    expect(describeCause(error)).toEqual({
+      name: 'OperationProcessingError',
+      message: 'unexpected "nonce" claim value',
+      code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+    });
+    expect(describeCause(undefined)).toBeUndefined();
   });
 });

@@ -115,3 +115,51 @@ describe('createFederatedLogin back-channel logout', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('back-channel logout through the session store', () => {
+  let byUser: LoginHarness;
+
+  beforeAll(async () => {
+    byUser = await startLoginHarness({
+      endSessionsByUser: true,
+      resolveUser: (profile) => ({
+        id: `${profile.issuer}|${profile.subject}`,
+      }),
+    });
+  });
+
+  afterAll(async () => {
+    await byUser?.close();
+  });
+
+  it("ends every session of the user, in every browser, and no one else's", async () => {
+    const laptop = new Browser();
+    const phone = new Browser();
+    const bob = new Browser();
+    await laptop.request(await loginAtIdp(laptop, byUser.baseUrl));
+    await phone.request(await loginAtIdp(phone, byUser.baseUrl));
+    await bob.request(
+      await loginAtIdp(bob, byUser.baseUrl, {
+        email: 'bob@example.test',
+        password: 'bob-password',
+      }),
+    );
+    const alice = `${byUser.idp.issuer}|user-alice`;
+    expect(await byUser.sessions.listForUser(alice)).toHaveLength(2);
+
+    const page = await laptop.request(`${byUser.idp.issuer}/session/end`);
+    const action = /action="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    await laptop.postForm(new URL(action, page.url).href, {
+      xsrf,
+      logout: 'yes',
+    });
+
+    expect(await byUser.sessions.listForUser(alice)).toHaveLength(0);
+    expect((await whoAmI(laptop, byUser.baseUrl)).user).toBeNull();
+    expect((await whoAmI(phone, byUser.baseUrl)).user).toBeNull();
+    expect((await whoAmI(bob, byUser.baseUrl)).user).toEqual({
+      id: `${byUser.idp.issuer}|user-bob`,
+    });
+  });
+});

@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAuditBus } from '@portcullis/core';
 import type { AuditEvent } from '@portcullis/core';
-import { createSessionMiddleware } from '@portcullis/session-bridge';
+import {
+  createSessionManager,
+  createSessionMiddleware,
+} from '@portcullis/session-bridge';
+import type { SessionManager } from '@portcullis/session-bridge';
 import { createMemorySessionStore } from '@portcullis/stores';
 
 import { spawnDevIdp } from '../../../../test-support/spawn-dev-idp.js';
@@ -70,6 +74,8 @@ export interface LoginHarness {
   events: AuditEvent[];
   /** What resolveUser answers next: a user, or false to refuse. */
   answer: { value: unknown };
+  /** The session manager over the harness's store. */
+  sessions: SessionManager;
   /** Back-channel logout events handed to the app. */
   logouts: BackchannelLogoutEvent[];
   /** Logout tokens the IdP posted, as received. */
@@ -89,6 +95,12 @@ export interface HarnessOptions {
   login?: Partial<FederatedLoginOptions>;
   /** Serve the IdP on a fixed free port, so it can be restarted. */
   restartable?: boolean;
+  /**
+   * Index sessions by `req.session.user.id` in the store (session-bridge's
+   * userIdOf), and end them on back-channel logout through the session
+   * manager, for the user id `issuer|subject`.
+   */
+  endSessionsByUser?: boolean;
 }
 
 export function listen(server: Server): Promise<string> {
@@ -165,6 +177,8 @@ export async function startLoginHarness(
   const audit = createAuditBus();
   audit.onAny((event) => events.push(event));
 
+  const store = createMemorySessionStore();
+  const sessions = createSessionManager({ store });
   const login = createFederatedLogin({
     baseUrl,
     providers: providersFor(idp.issuer, await closedPortUrl()),
@@ -175,9 +189,13 @@ export async function startLoginHarness(
         return answer.value;
       }),
     successRedirect: '/me',
-    onBackchannelLogout: (event) => {
+    onBackchannelLogout: async (event) => {
       logouts.push(event);
-      endedIdpSessions.add(`${event.issuer} ${event.sid}`);
+      if (options.endSessionsByUser) {
+        await sessions.endAllForUser(`${event.issuer}|${event.subject}`);
+      } else {
+        endedIdpSessions.add(`${event.issuer} ${event.sid}`);
+      }
     },
     audit,
     ...options.login,
@@ -186,8 +204,12 @@ export async function startLoginHarness(
   const app = express();
   app.use(
     createSessionMiddleware({
-      store: createMemorySessionStore(),
+      store,
       origin: baseUrl,
+      userIdOf: (data) => {
+        const user = data.user as { id?: unknown } | undefined;
+        return typeof user?.id === 'string' ? user.id : undefined;
+      },
     }),
   );
   // The app's side of back-channel logout: a session whose IdP session
@@ -231,6 +253,7 @@ export async function startLoginHarness(
     resolved,
     events,
     answer,
+    sessions,
     logouts,
     logoutTokens,
     async stopIdp() {

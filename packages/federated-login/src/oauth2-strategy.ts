@@ -76,6 +76,34 @@ function createFetchJson(accessToken: string, timeoutMs: number): FetchJson {
   };
 }
 
+type TokenCallback = (
+  err: unknown,
+  accessToken?: string,
+  refreshToken?: string,
+  results?: Record<string, unknown>,
+) => void;
+
+interface OAuthClient {
+  getOAuthAccessToken(code: string, params: object, cb: TokenCallback): void;
+}
+
+// GitHub answers a refused code with 200 and an `error` field; hand it to
+// passport-oauth2 as the error response it is (a TokenError), not as a
+// response without a token.
+function reportErrorsAnsweredWith200(strategy: OAuth2Strategy): void {
+  const oauth = (strategy as unknown as { _oauth2: OAuthClient })._oauth2;
+  const exchange = oauth.getOAuthAccessToken.bind(oauth);
+  oauth.getOAuthAccessToken = (code, params, callback) => {
+    exchange(code, params, (err, accessToken, refreshToken, results) => {
+      if (!err && !accessToken && typeof results?.error === 'string') {
+        callback({ statusCode: 400, data: JSON.stringify(results) });
+        return;
+      }
+      callback(err, accessToken, refreshToken, results);
+    });
+  };
+}
+
 /** Builds the passport-oauth2 strategy of one provider. */
 export function createOAuth2Strategy(
   provider: ResolvedOAuth2Provider,
@@ -108,6 +136,7 @@ export function createOAuth2Strategy(
     },
   );
   strategy.name = provider.name;
+  reportErrorsAnsweredWith200(strategy);
 
   // passport-oauth2 reads `code` from the query to decide it is a callback;
   // the route decides here, so a start URL carrying `code` still starts.

@@ -85,7 +85,8 @@ export async function startGitHubStandIn(client: {
       grant !== undefined &&
       grant.redirectUri === body.get('redirect_uri') &&
       grant.challenge === challenge;
-    if (!ok) return sendJson(res, 400, { error: 'invalid_grant' });
+    // Like GitHub: a refused code still answers 200, with an error field.
+    if (!ok) return sendJson(res, 200, { error: 'bad_verification_code' });
 
     const token = randomBytes(16).toString('hex');
     tokens.add(token);

@@ -15,7 +15,13 @@ import { configError } from '@portcullis/core';
 import { MemoryTtlMap } from '@portcullis/stores';
 
 import { isAsymmetricAlgorithm } from './algorithms.js';
-import { DpopProofError, GuardUnavailableError } from './errors.js';
+import { createNonceProvider } from './dpop-nonce.js';
+import type { DpopNonceProvider } from './dpop-nonce.js';
+import {
+  DpopNonceError,
+  DpopProofError,
+  GuardUnavailableError,
+} from './errors.js';
 import { importKeySet, lookupKey } from './key-set.js';
 import { parseToken } from './parse-token.js';
 import type { GuardReason } from './reasons.js';
@@ -40,6 +46,11 @@ export interface DpopOptions {
   replayStore?: DpopReplayStore;
   /** Refuse bearer presentation altogether. Default: false. */
   required?: boolean;
+  /**
+   * Require a server nonce in every proof: `true` for the in-process
+   * provider, or a shared provider. Default: off.
+   */
+  nonce?: boolean | DpopNonceProvider;
 }
 
 /** The validated `dpop` option. */
@@ -48,6 +59,7 @@ export interface DpopConfig {
   readonly iatWindowSeconds: number;
   readonly replayStore: DpopReplayStore;
   readonly required: boolean;
+  readonly nonce: DpopNonceProvider | undefined;
 }
 
 /** What a request gives for its proof. */
@@ -115,7 +127,22 @@ export function checkDpop(value: unknown): DpopConfig | undefined {
     );
   }
 
+  const nonce = input.nonce;
+  if (
+    nonce !== undefined &&
+    typeof nonce !== 'boolean' &&
+    (typeof nonce?.current !== 'function' ||
+      typeof nonce.isValid !== 'function')
+  ) {
+    throw configError(
+      PACKAGE_NAME,
+      'dpop.nonce',
+      'must be a boolean or a nonce provider',
+    );
+  }
+
   return Object.freeze({
+    nonce: nonce === true ? createNonceProvider() : nonce || undefined,
     algorithms: Object.freeze([...algorithms]),
     iatWindowSeconds: window,
     replayStore: input.replayStore ?? createMemoryReplayStore(),
@@ -205,6 +232,15 @@ export async function checkDpopProof(
   if (ath !== hash || typeof jti !== 'string' || jti.length === 0) throw fail();
   if (typeof jkt !== 'string' || jkt !== (await calculateJwkThumbprint(jwk))) {
     throw fail('JWT_GUARD_DPOP_BINDING');
+  }
+
+  // RFC 9449 section 9: checked last, so that only an otherwise valid
+  // proof learns the nonce.
+  const nonce = config.nonce;
+  if (nonce !== undefined) {
+    if (typeof claims.nonce !== 'string' || !nonce.isValid(claims.nonce)) {
+      throw new DpopNonceError(nonce.current(), config.algorithms);
+    }
   }
 
   await claimJti(config, jti, iat);

@@ -220,3 +220,32 @@ export class DpopProofError extends InvalidTokenError implements WithReason {
     };
   }
 }
+
+/**
+ * 401 `use_dpop_nonce` (RFC 9449 section 9): the proof lacks the server's
+ * current nonce, which the `DPoP-Nonce` response header carries.
+ */
+export class DpopNonceError extends InvalidTokenError implements WithReason {
+  readonly reason: GuardReason = 'JWT_GUARD_DPOP_NONCE';
+
+  constructor(nonce: string, algorithms: readonly string[]) {
+    const description = 'the DPoP proof must carry the server nonce';
+    super(description, {
+      headers: {
+        'WWW-Authenticate':
+          `DPoP error="use_dpop_nonce", ` +
+          `error_description="${description}", ` +
+          `algs="${algorithms.join(' ')}"`,
+        'DPoP-Nonce': nonce,
+      },
+    });
+  }
+
+  /** The body, with the RFC 9449 error code. */
+  override toJSON(): { error: never; error_description: string } {
+    return {
+      error: 'use_dpop_nonce' as never,
+      error_description: this.description,
+    };
+  }
+}

@@ -57,3 +57,6 @@ export { createMemoryReplayStore } from './dpop.js';
 export type { DpopOptions, DpopReplayStore, DpopRequest } from './dpop.js';
 export { DpopProofError } from './errors.js';
 export type { MtlsOptions } from './mtls.js';
+export { createNonceProvider } from './dpop-nonce.js';
+export type { DpopNonceProvider } from './dpop-nonce.js';
+export { DpopNonceError } from './errors.js';

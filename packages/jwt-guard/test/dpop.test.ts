@@ -356,11 +356,61 @@ describe('requireAuth with dpop', () => {
     }
   });
 
+  describe('with server nonces', () => {
+    it('asks for the nonce, then admits a proof that carries it', async () => {
+      const strict = await start({ dpop: { nonce: true } });
+      try {
+        const token = await boundToken();
+        const htu = `${strict.base}/r`;
+        const first = await send(strict, token, [
+          await proof(holder, { ...claimsFor(token), htu }),
+        ]);
+        const nonce = first.headers['dpop-nonce'] as string;
+        const wrong = await send(strict, token, [
+          await proof(holder, { ...claimsFor(token), htu, nonce: 'stale' }),
+        ]);
+        const second = await send(strict, token, [
+          await proof(holder, { ...claimsFor(token), htu, nonce }),
+        ]);
+
+        expect(first.status).toBe(401);
+        expect(first.body.error).toBe('use_dpop_nonce');
+        expect(first.headers['www-authenticate']).toMatch(
+          /^DPoP error="use_dpop_nonce"/,
+        );
+        expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+        expect([wrong.status, wrong.body.error]).toEqual([
+          401,
+          'use_dpop_nonce',
+        ]);
+        expect(second.status).toBe(200);
+      } finally {
+        await strict.close();
+      }
+    });
+
+    it('never reveals the nonce to a proof that fails other checks', async () => {
+      const strict = await start({ dpop: { nonce: true } });
+      try {
+        const token = await boundToken();
+        const res = await send(strict, token, [
+          await proof(thief, claimsFor(token)),
+        ]);
+
+        expect(res.headers['dpop-nonce']).toBeUndefined();
+      } finally {
+        await strict.close();
+      }
+    });
+  });
+
   it.each([
     [{ algorithms: ['HS256'] }, 'dpop.algorithms'],
     [{ algorithms: [] }, 'dpop.algorithms'],
     [{ iatWindowSeconds: 0 }, 'dpop.iatWindowSeconds'],
     [{ replayStore: {} }, 'dpop.replayStore'],
+    [{ nonce: 'x' }, 'dpop.nonce'],
+    [{ nonce: { current: () => 'n' } }, 'dpop.nonce'],
   ])('refuses %j at startup', (dpop, path) => {
     expect(() =>
       requireAuth({

@@ -4,8 +4,6 @@
  * defaulted config, so that a misconfigured application fails at startup.
  */
 
-import type { JWTPayload } from 'jose';
-
 import {
   configError,
   optionalAuditBus,
@@ -14,7 +12,6 @@ import {
   rejectUnknownKeys,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
-import type { DenyList } from '@portcullis/stores';
 
 import { checkDpop } from './dpop.js';
 import type { DpopConfig, DpopOptions } from './dpop.js';
@@ -23,6 +20,20 @@ import type {
   IntrospectionConfig,
   IntrospectionOptions,
 } from './introspection.js';
+import type {
+  DenyListOptions,
+  RevocationCheck,
+  ScopeClaim,
+} from './claim-options.js';
+import {
+  checkAudienceClaim,
+  checkClaimValues,
+  checkDenyList,
+  checkFunction,
+  checkRequiredClaims,
+  checkRequiredType,
+  checkStringList,
+} from './claim-options.js';
 import { ISSUER_KEYS, checkIssuer } from './issuer-options.js';
 import type { IssuerConfig, IssuerOptions } from './issuer-options.js';
 import { checkTimings, TIMING_KEYS } from './timing-options.js';
@@ -33,24 +44,11 @@ const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 const DEFAULT_MAX_TOKEN_BYTES = 8192;
 const MAX_SAFE_CLOCK_TOLERANCE_SECONDS = 300;
 
-// RFC 9068 section 2.2: the claims every JWT access token carries.
-const RFC9068_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'];
-
-/** Claims that may carry the granted scopes. */
-export type ScopeClaim = 'scope' | 'scp' | 'permissions';
-
-/** The deny-list read after a token verifies (the `denyList` option). */
-export interface DenyListOptions {
-  /** Required. The store, from `@portcullis/stores`. */
-  store: DenyList;
-  /** The claim whose value is looked up. Default: `jti`. */
-  claim?: 'jti' | 'sid';
-}
-
-/** The deny-list check of `isRevoked`. */
-export type RevocationCheck = (
-  claims: JWTPayload,
-) => boolean | Promise<boolean>;
+export type {
+  DenyListOptions,
+  RevocationCheck,
+  ScopeClaim,
+} from './claim-options.js';
 
 /** Options of `createVerifier` (and of `requireAuth`, which adds more). */
 export interface VerifierOptions extends JwksTimingOptions {
@@ -219,94 +217,6 @@ function nonNegativeInteger(path: string, value: unknown, fallback: number) {
   }
 
   return fail(path, 'must be a non-negative integer (seconds)');
-}
-
-function checkRequiredType(input: Record<string, unknown>) {
-  const value = input.requiredType;
-  if (input.profile !== undefined && input.profile !== 'rfc9068') {
-    fail('profile', 'must be "rfc9068"');
-  }
-
-  if (value === undefined) {
-    return input.profile === 'rfc9068' ? 'at+jwt' : undefined;
-  }
-
-  if (typeof value === 'string' && /^[\w.+-]+(\/[\w.+-]+)?$/.test(value)) {
-    return value;
-  }
-
-  return fail('requiredType', 'must be a media type such as "at+jwt"');
-}
-
-function checkStringList(path: string, value: unknown, allowed?: string[]) {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) fail(path, 'must be an array of strings');
-  value.forEach((entry: unknown, index) => {
-    if (typeof entry !== 'string' || entry.length === 0) {
-      fail(`${path}[${index}]`, 'must be a non-empty string');
-    }
-
-    if (allowed !== undefined && !allowed.includes(entry)) {
-      fail(`${path}[${index}]`, `must be one of ${allowed.join(', ')}`);
-    }
-  });
-  return value as string[];
-}
-
-function checkRequiredClaims(input: Record<string, unknown>) {
-  const listed = checkStringList('requiredClaims', input.requiredClaims);
-  const profile = input.profile === 'rfc9068' ? RFC9068_CLAIMS : [];
-  return Object.freeze([...new Set([...profile, ...listed])]);
-}
-
-function checkClaimValues(value: unknown) {
-  if (value === undefined) return Object.freeze({});
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('claimValues', 'must be an object of claim names to values');
-  }
-
-  const result: Record<string, readonly unknown[]> = {};
-  for (const [name, allowed] of Object.entries(value)) {
-    const list = Array.isArray(allowed) ? allowed : [allowed];
-    if (list.length === 0 || list.some((entry) => entry === undefined)) {
-      fail(`claimValues.${name}`, 'must be a value or non-empty array');
-    }
-
-    result[name] = Object.freeze([...list]);
-  }
-
-  return Object.freeze(result);
-}
-
-function checkFunction<T>(path: string, value: unknown): T | undefined {
-  if (value === undefined || typeof value === 'function') {
-    return value as T | undefined;
-  }
-
-  return fail(path, 'must be a function');
-}
-
-function checkDenyList(value: unknown): GuardConfig['denyList'] {
-  if (value === undefined) return undefined;
-  const input = value as Partial<DenyListOptions> | null;
-  if (typeof input?.store?.has !== 'function') {
-    fail('denyList.store', 'must be a DenyList from @portcullis/stores');
-  }
-
-  const claim = input.claim ?? 'jti';
-  if (claim !== 'jti' && claim !== 'sid') {
-    fail('denyList.claim', 'must be "jti" or "sid"');
-  }
-
-  return Object.freeze({ store: input.store, claim });
-}
-
-function checkAudienceClaim(value: unknown): 'aud' | 'client_id' {
-  if (value === undefined || value === 'aud' || value === 'client_id') {
-    return value ?? 'aud';
-  }
-
-  return fail('audienceClaim', 'must be "aud" or "client_id"');
 }
 
 /**

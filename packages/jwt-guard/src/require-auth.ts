@@ -70,6 +70,10 @@ function checkFlag(name: string, value: unknown): boolean {
  * `invalid_token`, 400 `invalid_request`, 503 `temporarily_unavailable`
  * when keys or the deny-list cannot answer.
  *
+ * Limitations: `typ` is checked only when asked (LIM-001); the DPoP `htu`
+ * follows Express's `trust proxy` (LIM-015); the default DPoP replay store
+ * and nonce provider are per process (LIM-014, LIM-016).
+ *
  * @param options - see {@link RequireAuthOptions}; defaults:
  * `clockToleranceSeconds` 5, `maxTokenBytes` 8192, `optional` false.
  * @throws TypeError at startup, naming the option, when one is missing,

@@ -108,6 +108,9 @@ function checkHeader(config: GuardConfig, parsed: ParsedToken): string {
  * the signature, then `iss`, `exp` (required), `nbf`, `iat`, age,
  * audience, required claims, the revocation hook and the deny-list.
  *
+ * Limitations: claim rules are shared by all issuers (LIM-012); an
+ * unknown kid during a JWKS outage answers 503 (LIM-011).
+ *
  * @example
  * const verifier = createVerifier({
  *   issuer: 'https://auth.example.com',

@@ -93,6 +93,93 @@ describe('normalizeOptions', () => {
       ['an unknown option key', { ...VALID, cacheSeconds: 60 }, 'cacheSeconds'],
       ['a misspelt audience key', { ...VALID, audiance: 'x' }, 'audiance'],
       ['null options', null, 'options'],
+      [
+        'an unknown audienceClaim',
+        { ...VALID, audienceClaim: 'azp' },
+        'audienceClaim',
+      ],
+      [
+        'a zero maxTokenAgeSeconds',
+        { ...VALID, maxTokenAgeSeconds: 0 },
+        'maxTokenAgeSeconds',
+      ],
+      ['an unknown profile', { ...VALID, profile: 'rfc7519' }, 'profile'],
+      [
+        'requiredClaims as a string',
+        { ...VALID, requiredClaims: 'sub' },
+        'requiredClaims',
+      ],
+      [
+        'an empty required claim',
+        { ...VALID, requiredClaims: [''] },
+        'requiredClaims[0]',
+      ],
+      [
+        'claimValues as an array',
+        { ...VALID, claimValues: ['x'] },
+        'claimValues',
+      ],
+      [
+        'an empty claim value list',
+        { ...VALID, claimValues: { a: [] } },
+        'claimValues.a',
+      ],
+      [
+        'an unknown scope claim',
+        { ...VALID, scopeClaims: ['roles'] },
+        'scopeClaims[0]',
+      ],
+      ['a non-function clock', { ...VALID, clock: 5 }, 'clock'],
+      ['a non-boolean optional', { ...VALID, optional: 1 }, 'optional'],
+      ['a non-boolean preload', { ...VALID, preload: 'yes' }, 'preload'],
+      ['a misspelt scope option', { ...VALID, scopes: ['scp'] }, 'scopes'],
+      [
+        'a non-object introspection',
+        { ...VALID, introspection: 'x' },
+        'introspection',
+      ],
+      ['a jwksUri next to jwks', { ...VALID, jwks: { keys: [] } }, 'jwksUri'],
+      [
+        'discovery set to false only',
+        { ...without('jwksUri'), discovery: false },
+        'jwksUri',
+      ],
+      [
+        'discovery as a string',
+        { ...without('jwksUri'), discovery: 'yes' },
+        'discovery',
+      ],
+      [
+        'a per-issuer audience that is empty',
+        {
+          ...without('issuer'),
+          jwksUri: undefined,
+          issuers: [
+            { issuer: VALID.issuer, jwksUri: VALID.jwksUri, audience: [] },
+          ],
+        },
+        'issuers[0].audience',
+      ],
+      [
+        'a per-issuer HS256 with a JWKS',
+        {
+          ...without('issuer'),
+          jwksUri: undefined,
+          issuers: [
+            {
+              issuer: VALID.issuer,
+              jwksUri: VALID.jwksUri,
+              algorithms: ['HS256'],
+            },
+          ],
+        },
+        'issuers[0].algorithms[0]',
+      ],
+      [
+        'a non-object issuers entry',
+        { ...without('issuer'), jwksUri: undefined, issuers: ['x'] },
+        'issuers[0]',
+      ],
     ])('throws a TypeError naming the option for %s', (_, options, path) => {
       const attempt = () => requireAuth(options as never);
 

@@ -35,10 +35,10 @@ function fail(path: string, expected: string): never {
 }
 
 /** Checks `requiredType`, defaulted by `profile`. */
-export function checkRequiredType(input: Record<string, unknown>) {
+export function checkRequiredType(input: Record<string, unknown>, prefix = '') {
   const value = input.requiredType;
   if (input.profile !== undefined && input.profile !== 'rfc9068') {
-    fail('profile', 'must be "rfc9068"');
+    fail(`${prefix}profile`, 'must be "rfc9068"');
   }
 
   if (value === undefined) {
@@ -49,7 +49,7 @@ export function checkRequiredType(input: Record<string, unknown>) {
     return value;
   }
 
-  return fail('requiredType', 'must be a media type such as "at+jwt"');
+  return fail(`${prefix}requiredType`, 'must be a media type such as "at+jwt"');
 }
 
 /** Checks an optional list of non-empty strings. */
@@ -73,24 +73,33 @@ export function checkStringList(
 }
 
 /** Checks `requiredClaims`, adding those of the profile. */
-export function checkRequiredClaims(input: Record<string, unknown>) {
-  const listed = checkStringList('requiredClaims', input.requiredClaims);
+export function checkRequiredClaims(
+  input: Record<string, unknown>,
+  prefix = '',
+) {
+  const listed = checkStringList(
+    `${prefix}requiredClaims`,
+    input.requiredClaims,
+  );
   const profile = input.profile === 'rfc9068' ? RFC9068_CLAIMS : [];
   return Object.freeze([...new Set([...profile, ...listed])]);
 }
 
 /** Checks `claimValues` into frozen lists of allowed values. */
-export function checkClaimValues(value: unknown) {
+export function checkClaimValues(value: unknown, prefix = '') {
   if (value === undefined) return Object.freeze({});
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail('claimValues', 'must be an object of claim names to values');
+    fail(`${prefix}claimValues`, 'must be an object of claim names to values');
   }
 
   const result: Record<string, readonly unknown[]> = {};
   for (const [name, allowed] of Object.entries(value)) {
     const list = Array.isArray(allowed) ? allowed : [allowed];
     if (list.length === 0 || list.some((entry) => entry === undefined)) {
-      fail(`claimValues.${name}`, 'must be a value or non-empty array');
+      fail(
+        `${prefix}claimValues.${name}`,
+        'must be a value or non-empty array',
+      );
     }
 
     result[name] = Object.freeze([...list]);
@@ -127,10 +136,59 @@ export function checkDenyList(
 }
 
 /** Checks `audienceClaim`. */
-export function checkAudienceClaim(value: unknown): 'aud' | 'client_id' {
+export function checkAudienceClaim(
+  value: unknown,
+  prefix = '',
+): 'aud' | 'client_id' {
   if (value === undefined || value === 'aud' || value === 'client_id') {
     return value ?? 'aud';
   }
 
-  return fail('audienceClaim', 'must be "aud" or "client_id"');
+  return fail(`${prefix}audienceClaim`, 'must be "aud" or "client_id"');
+}
+
+/** The claim rules that may differ per issuer. */
+export interface ClaimRuleSet {
+  readonly audienceClaim: 'aud' | 'client_id';
+  readonly requiredType: string | undefined;
+  readonly requiredClaims: readonly string[];
+  readonly claimValues: Readonly<Record<string, readonly unknown[]>>;
+  readonly scopeClaims: readonly ScopeClaim[];
+}
+
+/** Option names of {@link ClaimRuleSet}, allowed top-level and per issuer. */
+export const RULE_KEYS = [
+  'audienceClaim',
+  'requiredType',
+  'profile',
+  'requiredClaims',
+  'claimValues',
+  'scopeClaims',
+] as const;
+
+/**
+ * Checks the claim rules of `input` (top-level options, or an issuer entry
+ * merged over them), naming options under `prefix`.
+ *
+ * @throws TypeError naming the option when one is invalid.
+ */
+export function checkClaimRules(
+  input: Record<string, unknown>,
+  prefix = '',
+): ClaimRuleSet {
+  const scopeClaims =
+    input.scopeClaims === undefined
+      ? ['scope' as const]
+      : (checkStringList(`${prefix}scopeClaims`, input.scopeClaims, [
+          'scope',
+          'scp',
+          'permissions',
+        ]) as ScopeClaim[]);
+  return Object.freeze({
+    audienceClaim: checkAudienceClaim(input.audienceClaim, prefix),
+    requiredType: checkRequiredType(input, prefix),
+    requiredClaims: checkRequiredClaims(input, prefix),
+    claimValues: checkClaimValues(input.claimValues, prefix),
+    scopeClaims: Object.freeze(scopeClaims),
+  });
 }

@@ -10,6 +10,7 @@ import type { JWK } from 'jose';
 import { configError, parseSecureUrl } from '@portcullis/core';
 
 import { HMAC_ALGORITHMS, isAsymmetricAlgorithm } from './algorithms.js';
+import type { ScopeClaim } from './claim-options.js';
 import { importKeySet } from './key-set.js';
 import type { KeySet } from './key-set.js';
 
@@ -34,6 +35,18 @@ export interface IssuerOptions {
   audience?: string | readonly string[];
   /** Algorithms of this issuer; default: the top-level `algorithms`. */
   algorithms?: readonly string[];
+  /** Claim rules of this issuer; each defaults to the top-level option. */
+  audienceClaim?: 'aud' | 'client_id';
+  /** See the top-level `requiredType`. */
+  requiredType?: string;
+  /** See the top-level `profile`. */
+  profile?: 'rfc9068';
+  /** See the top-level `requiredClaims`. */
+  requiredClaims?: readonly string[];
+  /** See the top-level `claimValues`. */
+  claimValues?: Readonly<Record<string, unknown>>;
+  /** See the top-level `scopeClaims`. */
+  scopeClaims?: readonly ScopeClaim[];
 }
 
 /** Where an issuer's keys come from, after validation. */

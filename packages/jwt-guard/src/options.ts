@@ -26,14 +26,12 @@ import type {
   ScopeClaim,
 } from './claim-options.js';
 import {
-  checkAudienceClaim,
-  checkClaimValues,
+  RULE_KEYS,
+  checkClaimRules,
   checkDenyList,
   checkFunction,
-  checkRequiredClaims,
-  checkRequiredType,
-  checkStringList,
 } from './claim-options.js';
+import type { ClaimRuleSet } from './claim-options.js';
 import { ISSUER_KEYS, checkIssuer } from './issuer-options.js';
 import type { IssuerConfig, IssuerOptions } from './issuer-options.js';
 import { checkTimings, TIMING_KEYS } from './timing-options.js';
@@ -108,6 +106,8 @@ export interface VerifierOptions extends JwksTimingOptions {
 export interface GuardConfig {
   readonly issuers: ReadonlyMap<string, IssuerConfig>;
   readonly audienceClaim: 'aud' | 'client_id';
+  /** The claim rules of each issuer, by exact `iss`. */
+  readonly rules: ReadonlyMap<string, ClaimRuleSet>;
   readonly clockToleranceSeconds: number;
   readonly maxTokenAgeSeconds: number | undefined;
   readonly maxTokenBytes: number;
@@ -195,9 +195,33 @@ function checkIssuers(input: Record<string, unknown>) {
       fail(`issuers[${index}]`, 'must be an object');
     }
 
-    rejectUnknownKeys(PACKAGE_NAME, entry, ISSUER_KEYS);
+    rejectUnknownKeys(PACKAGE_NAME, entry, [...ISSUER_KEYS, ...RULE_KEYS]);
     return checkIssuer(prefix, entry as Record<string, unknown>, defaults);
   });
+}
+
+// An issuer entry may override any claim rule; the others come from the
+// top level.
+function issuerRules(
+  input: Record<string, unknown>,
+  top: ClaimRuleSet,
+): ReadonlyMap<string, ClaimRuleSet> {
+  const rules = new Map<string, ClaimRuleSet>();
+  const entries = Array.isArray(input.issuers)
+    ? (input.issuers as Record<string, unknown>[])
+    : [input];
+  entries.forEach((entry, index) => {
+    const own = RULE_KEYS.filter((key) => entry[key] !== undefined);
+    const prefix = entry === input ? '' : `issuers[${index}].`;
+    const merged = { ...input, ...entry };
+    rules.set(
+      entry.issuer as string,
+      own.length === 0 || entry === input
+        ? top
+        : checkClaimRules(merged, prefix),
+    );
+  });
+  return rules;
 }
 
 function issuerMap(list: IssuerConfig[]): Map<string, IssuerConfig> {
@@ -236,6 +260,7 @@ export function normalizeOptions(
   checkKnownKeys(options, [...VERIFIER_KEYS, ...extraKeys]);
   const input = options as Record<string, unknown>;
   const issuers = issuerMap(checkIssuers(input));
+  const top = checkClaimRules(input);
   const introspection = checkIntrospection(input.introspection);
   if (introspection !== undefined && !issuers.has(introspection.issuer)) {
     fail('introspection.issuer', 'must be one of the trusted issuers');
@@ -245,7 +270,8 @@ export function normalizeOptions(
     issuers,
     introspection,
     dpop: checkDpop(input.dpop),
-    audienceClaim: checkAudienceClaim(input.audienceClaim),
+    ...top,
+    rules: issuerRules(input, top),
     clockToleranceSeconds: nonNegativeInteger(
       'clockToleranceSeconds',
       input.clockToleranceSeconds,
@@ -265,18 +291,6 @@ export function normalizeOptions(
       'maxTokenBytes',
       input.maxTokenBytes,
       DEFAULT_MAX_TOKEN_BYTES,
-    ),
-    requiredType: checkRequiredType(input),
-    requiredClaims: checkRequiredClaims(input),
-    claimValues: checkClaimValues(input.claimValues),
-    scopeClaims: Object.freeze(
-      input.scopeClaims === undefined
-        ? ['scope' as const]
-        : (checkStringList('scopeClaims', input.scopeClaims, [
-            'scope',
-            'scp',
-            'permissions',
-          ]) as ScopeClaim[]),
     ),
     isRevoked: checkFunction<RevocationCheck>('isRevoked', input.isRevoked),
     denyList: checkDenyList(input.denyList),

@@ -8,6 +8,7 @@ import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 
 import type { AuthError } from '@portcullis/core';
 
+import type { ClaimRuleSet } from './claim-options.js';
 import { checkClaims } from './claims.js';
 import { checkDpopProof } from './dpop.js';
 import type { DpopRequest } from './dpop.js';
@@ -71,7 +72,7 @@ function normalizeType(value: unknown): string | undefined {
   return lower.startsWith('application/') ? lower.slice(12) : lower;
 }
 
-function checkHeader(config: GuardConfig, parsed: ParsedToken): string {
+function checkHeader(rules: ClaimRuleSet, parsed: ParsedToken): string {
   const { alg, crit, kid, typ } = parsed.header;
   if (typeof alg !== 'string') {
     throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
@@ -91,7 +92,7 @@ function checkHeader(config: GuardConfig, parsed: ParsedToken): string {
     throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
   }
 
-  const required = normalizeType(config.requiredType);
+  const required = normalizeType(rules.requiredType);
   if (required !== undefined && normalizeType(typ) !== required) {
     throw new TokenRejectedError('JWT_GUARD_TYPE_MISMATCH');
   }
@@ -108,8 +109,7 @@ function checkHeader(config: GuardConfig, parsed: ParsedToken): string {
  * the signature, then `iss`, `exp` (required), `nbf`, `iat`, age,
  * audience, required claims, the revocation hook and the deny-list.
  *
- * Limitations: claim rules are shared by all issuers (LIM-012); an
- * unknown kid during a JWKS outage answers 503 (LIM-011).
+ * Limitations: an unknown kid during a JWKS outage answers 503 (LIM-011).
  *
  * @example
  * const verifier = createVerifier({
@@ -128,6 +128,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 export function buildVerifier(config: GuardConfig): Verifier {
   warnAboutRiskyOptions(config);
   const sources = createKeySources(config);
+  const rulesOf = (issuer: string): ClaimRuleSet =>
+    config.rules.get(issuer) ?? config;
   const introspector =
     config.introspection === undefined
       ? undefined
@@ -153,6 +155,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
       { exp: Math.floor(now) + 1, ...claims },
       {
         ...config,
+        ...rulesOf(issuer.issuer),
         issuer: issuer.issuer,
         audiences: issuer.audiences,
         requiredClaims: [],
@@ -177,7 +180,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
       token,
       header: Object.freeze({ ...header }) as ProtectedHeaderParameters,
       claims: Object.freeze({ ...claims }) as JWTPayload,
-      scopes: readScopes(claims, config.scopeClaims),
+      scopes: readScopes(claims, rulesOf(issuer).scopeClaims),
       issuer,
     });
   }
@@ -234,7 +237,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
       throw new TokenRejectedError('JWT_GUARD_ISSUER_UNKNOWN');
     }
 
-    const alg = checkHeader(config, parsed);
+    const alg = checkHeader(rulesOf(issuer.issuer), parsed);
     if (!issuer.algorithms.includes(alg)) {
       throw new TokenRejectedError('JWT_GUARD_ALG_NOT_ALLOWED');
     }
@@ -247,7 +250,12 @@ export function buildVerifier(config: GuardConfig): Verifier {
 
     checkClaims(
       parsed.claims,
-      { ...config, issuer: issuer.issuer, audiences: issuer.audiences },
+      {
+        ...config,
+        ...rulesOf(issuer.issuer),
+        issuer: issuer.issuer,
+        audiences: issuer.audiences,
+      },
       nowMs / 1000,
     );
     return finish(

@@ -411,3 +411,82 @@ describe('presets', () => {
     });
   });
 });
+
+describe('presets merged into one verifier through issuers', () => {
+  it('keeps each provider quirks for its own issuer', async () => {
+    const a = auth0({ domain: 'acme.auth0.com', audience: 'https://api' });
+    const c = cognito({
+      region: 'eu-west-1',
+      userPoolId: 'eu-west-1_AbC123',
+      clientIds: 'client-a',
+    });
+    const { issuer: _i1, jwksUri: _j1, ...auth0Rules } = a;
+    const { issuer: _i2, jwksUri: _j2, ...cognitoRules } = c;
+    const verifier = createVerifier({
+      issuers: [
+        {
+          issuer: a.issuer as string,
+          jwks: { keys: [rsa.publicJwk] },
+          ...auth0Rules,
+        },
+        {
+          issuer: c.issuer as string,
+          jwks: { keys: [es.publicJwk] },
+          ...cognitoRules,
+          algorithms: ['ES256'],
+        },
+      ],
+    });
+    const now = nowSeconds();
+    const auth0Token = await rsa.sign({
+      iss: a.issuer,
+      aud: 'https://api',
+      permissions: ['read:items'],
+      iat: now,
+      exp: now + 60,
+    });
+    const cognitoToken = await es.sign({
+      iss: c.issuer,
+      client_id: 'client-a',
+      token_use: 'access',
+      scope: 'items/read',
+      iat: now,
+      exp: now + 60,
+    });
+    const cognitoIdToken = await es.sign({
+      iss: c.issuer,
+      aud: 'client-a',
+      client_id: 'client-a',
+      token_use: 'id',
+      iat: now,
+      exp: now + 60,
+    });
+
+    await expect(verifier.verify(auth0Token)).resolves.toMatchObject({
+      scopes: ['read:items'],
+    });
+    await expect(verifier.verify(cognitoToken)).resolves.toMatchObject({
+      scopes: ['items/read'],
+    });
+    await expect(outcome(verifier.verify(cognitoIdToken))).resolves.toBe(
+      'JWT_GUARD_CLAIM_INVALID',
+    );
+  });
+
+  it('names a bad per-issuer rule by its path', () => {
+    expect(() =>
+      createVerifier({
+        audience: 'a',
+        algorithms: ['ES256'],
+        issuers: [
+          { issuer: 'https://a.example.com', jwks: { keys: [] } },
+          {
+            issuer: 'https://b.example.com',
+            jwks: { keys: [] },
+            scopeClaims: ['roles'],
+          } as never,
+        ],
+      }),
+    ).toThrow('option "issuers[1].scopeClaims[0]"');
+  });
+});

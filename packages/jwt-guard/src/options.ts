@@ -26,13 +26,13 @@ import type {
   ScopeClaim,
 } from './claim-options.js';
 import {
-  RULE_KEYS,
   checkClaimRules,
   checkDenyList,
   checkFunction,
 } from './claim-options.js';
 import type { ClaimRuleSet } from './claim-options.js';
-import { ISSUER_KEYS, checkIssuer } from './issuer-options.js';
+import { checkIssuers, issuerMap, issuerRules } from './issuer-list.js';
+import { ISSUER_KEYS } from './issuer-options.js';
 import type { IssuerConfig, IssuerOptions } from './issuer-options.js';
 import { checkTimings, TIMING_KEYS } from './timing-options.js';
 import type { JwksTimings, JwksTimingOptions } from './timing-options.js';
@@ -173,65 +173,6 @@ function checkKnownKeys(options: object, known: readonly string[]): void {
   }
 
   rejectUnknownKeys(PACKAGE_NAME, options, known);
-}
-
-function checkIssuers(input: Record<string, unknown>) {
-  const defaults = { audience: input.audience, algorithms: input.algorithms };
-  const single = ISSUER_KEYS.filter(
-    (key) => !['audience', 'algorithms'].includes(key),
-  ).some((key) => input[key] !== undefined);
-  if (input.issuers === undefined) {
-    return [checkIssuer('', input, defaults)];
-  }
-
-  if (single) fail('issuers', 'excludes "issuer" and its key options');
-  if (!Array.isArray(input.issuers) || input.issuers.length === 0) {
-    fail('issuers', 'must be a non-empty array');
-  }
-
-  return input.issuers.map((entry: unknown, index) => {
-    const prefix = `issuers[${index}].`;
-    if (typeof entry !== 'object' || entry === null) {
-      fail(`issuers[${index}]`, 'must be an object');
-    }
-
-    rejectUnknownKeys(PACKAGE_NAME, entry, [...ISSUER_KEYS, ...RULE_KEYS]);
-    return checkIssuer(prefix, entry as Record<string, unknown>, defaults);
-  });
-}
-
-// An issuer entry may override any claim rule; the others come from the
-// top level.
-function issuerRules(
-  input: Record<string, unknown>,
-  top: ClaimRuleSet,
-): ReadonlyMap<string, ClaimRuleSet> {
-  const rules = new Map<string, ClaimRuleSet>();
-  const entries = Array.isArray(input.issuers)
-    ? (input.issuers as Record<string, unknown>[])
-    : [input];
-  entries.forEach((entry, index) => {
-    const own = RULE_KEYS.filter((key) => entry[key] !== undefined);
-    const prefix = entry === input ? '' : `issuers[${index}].`;
-    const merged = { ...input, ...entry };
-    rules.set(
-      entry.issuer as string,
-      own.length === 0 || entry === input
-        ? top
-        : checkClaimRules(merged, prefix),
-    );
-  });
-  return rules;
-}
-
-function issuerMap(list: IssuerConfig[]): Map<string, IssuerConfig> {
-  const map = new Map<string, IssuerConfig>();
-  for (const entry of list) {
-    if (map.has(entry.issuer)) fail('issuers', `lists "${entry.issuer}" twice`);
-    map.set(entry.issuer, entry);
-  }
-
-  return map;
 }
 
 function nonNegativeInteger(path: string, value: unknown, fallback: number) {

@@ -9,6 +9,7 @@ import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import type { AuthError } from '@portcullis/core';
 
 import type { ClaimRuleSet } from './claim-options.js';
+import { checkHeader } from './check-header.js';
 import { checkClaims } from './claims.js';
 import { checkDpopProof } from './dpop.js';
 import type { DpopRequest } from './dpop.js';
@@ -21,7 +22,6 @@ import { toAuthError } from './map-error.js';
 import { normalizeOptions, warnAboutRiskyOptions } from './options.js';
 import type { GuardConfig, VerifierOptions } from './options.js';
 import { parseToken } from './parse-token.js';
-import type { ParsedToken } from './parse-token.js';
 import { reportAccepted, reportRefused } from './report.js';
 import type { AuthContext } from './request-auth.js';
 import { checkDenyList, checkRevocation } from './revocation.js';
@@ -64,40 +64,6 @@ export interface Verifier {
   close(): void;
   /** The normalised configuration. */
   readonly config: GuardConfig;
-}
-
-function normalizeType(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const lower = value.toLowerCase();
-  return lower.startsWith('application/') ? lower.slice(12) : lower;
-}
-
-function checkHeader(rules: ClaimRuleSet, parsed: ParsedToken): string {
-  const { alg, crit, kid, typ } = parsed.header;
-  if (typeof alg !== 'string') {
-    throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
-  }
-
-  if (alg.toLowerCase() === 'none') {
-    throw new TokenRejectedError('JWT_GUARD_UNSIGNED');
-  }
-
-  // RFC 7515 section 4.1.11: no extension is understood here, so any
-  // critical one is refused.
-  if (crit !== undefined) {
-    throw new TokenRejectedError('JWT_GUARD_CRIT_UNSUPPORTED');
-  }
-
-  if (kid !== undefined && typeof kid !== 'string') {
-    throw new TokenRejectedError('JWT_GUARD_MALFORMED_TOKEN');
-  }
-
-  const required = normalizeType(rules.requiredType);
-  if (required !== undefined && normalizeType(typ) !== required) {
-    throw new TokenRejectedError('JWT_GUARD_TYPE_MISMATCH');
-  }
-
-  return alg;
 }
 
 /**

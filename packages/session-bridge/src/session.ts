@@ -96,6 +96,15 @@ export class Session {
     return settle(this.#save(), cb);
   }
 
+  /**
+   * Replaces the data with what the store holds now, to see a write made
+   * by another request or instance. A session gone from the store comes
+   * back empty.
+   */
+  reload(cb?: Callback): Promise<void> {
+    return settle(this.#reload(), cb);
+  }
+
   /** Removes the session from the store and clears the cookie. */
   destroy(cb?: Callback): Promise<void> {
     return settle(this.#destroy(), cb);
@@ -146,6 +155,24 @@ export class Session {
       lastSeenAtMs: now,
       persisted: true,
       savedJson: json,
+    });
+  }
+
+  async #reload(): Promise<void> {
+    if (this.#state.destroyed) return;
+
+    const record = await this.#context.store.get(storeKeyFor(this.#state.id));
+    this.#clear();
+    if (record === undefined) {
+      Object.assign(this.#state, { persisted: false, savedJson: '{}' });
+      return;
+    }
+
+    Object.assign(this, record.data);
+    Object.assign(this.#state, {
+      persisted: true,
+      savedJson: JSON.stringify(record.data),
+      lastSeenAtMs: record.lastSeenAtMs,
     });
   }
 

@@ -16,6 +16,7 @@ import {
   rejectUnknownKeys,
 } from '@portcullis/core';
 import type { Logger } from '@portcullis/core';
+import type { ReplayCache } from '@portcullis/stores';
 import type { Request } from 'express';
 
 import { isSealingKey, open, seal } from './seal.js';
@@ -23,6 +24,9 @@ import { isSealingKey, open, seal } from './seal.js';
 const PACKAGE = '@portcullis/session-bridge';
 const SESSION_KEY = 'portcullis.tokens';
 const DEFAULT_REFRESH_MARGIN_SECONDS = 60;
+const DEFAULT_LOCK_SECONDS = 10;
+const DEFAULT_LOCK_WAIT_MS = 5_000;
+const LOCK_POLL_MS = 50;
 
 /** The tokens kept for one audience. */
 export interface TokenSet {
@@ -54,6 +58,19 @@ export interface TokenBridgeOptions {
   refresh: (request: RefreshRequest) => Promise<TokenSet>;
   /** Seconds before expiry when a token is renewed. Default: 60. */
   refreshMarginSeconds?: number;
+  /**
+   * Shares one refresh among several instances: the first to mark the
+   * session's lock in this shared store refreshes and saves the session;
+   * the others reload the session until the new token appears. Default:
+   * none (one refresh per instance).
+   */
+  lock?: {
+    store: ReplayCache;
+    /** Seconds the lock lasts. Default: 10. */
+    ttlSeconds?: number;
+    /** Milliseconds a waiting instance waits. Default: 5000. */
+    waitMs?: number;
+  };
   /** Diagnostics. Default: silent. */
   logger?: Logger;
   /** Clock in epoch milliseconds, for tests. Default: `Date.now`. */
@@ -104,6 +121,7 @@ function normalize(options: TokenBridgeOptions) {
     'encryptionKey',
     'refresh',
     'refreshMarginSeconds',
+    'lock',
     'logger',
     'now',
   ]);
@@ -112,6 +130,10 @@ function normalize(options: TokenBridgeOptions) {
   }
   if (typeof options.refresh !== 'function') {
     throw configError(PACKAGE, 'refresh', 'is required: expected a function');
+  }
+  const lock = options.lock;
+  if (lock !== undefined && typeof lock.store?.markIfAbsent !== 'function') {
+    throw configError(PACKAGE, 'lock.store', 'must be a ReplayCache');
   }
 
   return {
@@ -123,6 +145,24 @@ function normalize(options: TokenBridgeOptions) {
       options.refreshMarginSeconds,
       DEFAULT_REFRESH_MARGIN_SECONDS,
     ),
+    lock:
+      lock === undefined
+        ? undefined
+        : {
+            store: lock.store,
+            ttlSeconds: positiveInteger(
+              PACKAGE,
+              'lock.ttlSeconds',
+              lock.ttlSeconds,
+              DEFAULT_LOCK_SECONDS,
+            ),
+            waitMs: positiveInteger(
+              PACKAGE,
+              'lock.waitMs',
+              lock.waitMs,
+              DEFAULT_LOCK_WAIT_MS,
+            ),
+          },
     logger: optionalLogger(PACKAGE, options.logger),
     now: options.now ?? Date.now,
   };
@@ -165,25 +205,81 @@ export function createTokenBridge(options: TokenBridgeOptions): TokenBridge {
     data[SESSION_KEY] = sealed;
   }
 
+  async function callRefresh(
+    req: Request,
+    audience: string,
+    current: TokenSet | undefined,
+  ): Promise<TokenSet> {
+    const fresh = await config.refresh({
+      audience,
+      refreshToken: current?.refreshToken,
+      req,
+    });
+    if (!isTokenSet(fresh)) throw new TypeError('refresh gave no token set');
+
+    // An issuer that does not rotate refresh tokens omits them (RFC 6749
+    // section 6): the one kept stays valid.
+    const refreshToken = fresh.refreshToken ?? current?.refreshToken;
+    return { ...fresh, refreshToken };
+  }
+
+  // Another instance holds the lock: reload the session until its new
+  // token shows up, the session ends, or the wait runs out.
+  async function waitForPeer(
+    req: Request,
+    audience: string,
+    current: TokenSet | undefined,
+    waitMs: number,
+  ): Promise<TokenSet> {
+    const deadline = Date.now() + waitMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      await req.session.reload();
+      if (Object.keys(sessionData(req)).length === 0) {
+        throw new InvalidTokenError('the session has ended; sign in again');
+      }
+
+      const tokens = read(req, audience);
+      if (tokens && tokens.accessToken !== current?.accessToken) return tokens;
+    }
+    throw new TemporarilyUnavailableError('the token refresh did not finish');
+  }
+
+  async function refreshShared(
+    req: Request,
+    audience: string,
+    current: TokenSet | undefined,
+  ): Promise<TokenSet> {
+    const lock = config.lock;
+    if (lock === undefined) return callRefresh(req, audience, current);
+
+    const key = `portcullis.bff:${req.session.publicId}:${audience}`;
+    if (!(await lock.store.markIfAbsent(key, lock.ttlSeconds))) {
+      return waitForPeer(req, audience, current, lock.waitMs);
+    }
+
+    const fresh = await callRefresh(req, audience, current);
+    write(req, audience, fresh);
+    await req.session.save();
+    return fresh;
+  }
+
   async function refreshOnce(
     req: Request,
     audience: string,
-    current?: TokenSet,
-  ) {
+    current: TokenSet | undefined,
+  ): Promise<TokenSet> {
     const flight = `${req.session.publicId}\u0000${audience}`;
     let pending = inFlight.get(flight);
     if (pending === undefined) {
-      pending = config
-        .refresh({ audience, refreshToken: current?.refreshToken, req })
-        .finally(() => inFlight.delete(flight));
+      pending = refreshShared(req, audience, current).finally(() =>
+        inFlight.delete(flight),
+      );
       inFlight.set(flight, pending);
     }
 
     try {
-      const tokens = await pending;
-      if (!isTokenSet(tokens))
-        throw new TypeError('refresh returned no token set');
-      return tokens;
+      return await pending;
     } catch (error) {
       if (error instanceof InvalidGrantError) {
         config.logger.warn('refresh refused; session ended', { audience });
@@ -215,10 +311,7 @@ export function createTokenBridge(options: TokenBridgeOptions): TokenBridge {
       }
 
       const fresh = await refreshOnce(req, audience, current);
-      // An issuer that does not rotate refresh tokens omits them (RFC 6749
-      // section 6): the one kept stays valid.
-      const refreshToken = fresh.refreshToken ?? current?.refreshToken;
-      write(req, audience, { ...fresh, refreshToken });
+      write(req, audience, fresh);
       return fresh.accessToken;
     },
 

@@ -12,7 +12,8 @@ import { calculateJwkThumbprint } from 'jose';
 import type { JWK } from 'jose';
 
 import { configError } from '@portcullis/core';
-import { MemoryTtlMap } from '@portcullis/stores';
+import { createMemoryReplayCache } from '@portcullis/stores';
+import type { ReplayCache } from '@portcullis/stores';
 
 import { isAsymmetricAlgorithm } from './algorithms.js';
 import { createNonceProvider } from './dpop-nonce.js';
@@ -31,10 +32,11 @@ const PACKAGE_NAME = '@portcullis/jwt-guard';
 const DEFAULT_ALGORITHMS = ['ES256', 'EdDSA', 'PS256', 'RS256'];
 const DEFAULT_IAT_WINDOW_SECONDS = 60;
 
-/** Remembers proof `jti` values; `claim` answers true only the first time. */
-export interface DpopReplayStore {
-  claim(key: string, expiresAtSeconds: number): Promise<boolean>;
-}
+/**
+ * Remembers proof `jti` values: the stores package's ReplayCache (memory,
+ * Redis or PostgreSQL), whose `markIfAbsent` answers true only once.
+ */
+export type DpopReplayStore = ReplayCache;
 
 /** The `dpop` option. */
 export interface DpopOptions {
@@ -72,20 +74,6 @@ export interface DpopRequest {
   readonly url: string;
 }
 
-/** Creates the in-memory replay store (single process only, LIM-014). */
-export function createMemoryReplayStore(): DpopReplayStore {
-  const seen = new MemoryTtlMap<true>();
-  return {
-    async claim(key, expiresAtSeconds) {
-      // Check and set run in one synchronous step, so no other request can
-      // claim the same key in between.
-      if (seen.get(key) === true) return false;
-      seen.set(key, true, expiresAtSeconds * 1000);
-      return true;
-    },
-  };
-}
-
 /**
  * Validates the `dpop` option.
  *
@@ -118,7 +106,7 @@ export function checkDpop(value: unknown): DpopConfig | undefined {
 
   if (
     input.replayStore !== undefined &&
-    typeof input.replayStore.claim !== 'function'
+    typeof input.replayStore.markIfAbsent !== 'function'
   ) {
     throw configError(
       PACKAGE_NAME,
@@ -145,7 +133,7 @@ export function checkDpop(value: unknown): DpopConfig | undefined {
     nonce: nonce === true ? createNonceProvider() : nonce || undefined,
     algorithms: Object.freeze([...algorithms]),
     iatWindowSeconds: window,
-    replayStore: input.replayStore ?? createMemoryReplayStore(),
+    replayStore: input.replayStore ?? createMemoryReplayCache(),
     required: input.required === true,
   });
 }
@@ -162,10 +150,11 @@ function targetUri(url: string): string | undefined {
 async function claimJti(config: DpopConfig, jti: string, iat: number) {
   let first: boolean;
   try {
-    first = await config.replayStore.claim(
-      `dpop:${jti}`,
-      iat + 2 * config.iatWindowSeconds,
-    );
+    // A proof is acceptable until iat + window; remember it twice as long.
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const until = iat + 2 * config.iatWindowSeconds;
+    const ttlSeconds = Math.max(1, until - nowSeconds);
+    first = await config.replayStore.markIfAbsent(`dpop:${jti}`, ttlSeconds);
   } catch (error) {
     throw new GuardUnavailableError('JWT_GUARD_DPOP_UNAVAILABLE', error);
   }

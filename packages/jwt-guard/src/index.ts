@@ -53,7 +53,6 @@ export type {
   PortcullisPresetOptions,
 } from './presets.js';
 export type { IntrospectionOptions } from './introspection.js';
-export { createMemoryReplayStore } from './dpop.js';
 export type { DpopOptions, DpopReplayStore, DpopRequest } from './dpop.js';
 export { DpopProofError } from './errors.js';
 export type { MtlsOptions } from './mtls.js';

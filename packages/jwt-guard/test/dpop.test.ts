@@ -324,7 +324,9 @@ describe('requireAuth with dpop', () => {
 
   it('fails closed with 503 when the replay store fails', async () => {
     const failing = await start({
-      dpop: { replayStore: { claim: () => Promise.reject(new Error('down')) } },
+      dpop: {
+        replayStore: { markIfAbsent: () => Promise.reject(new Error('down')) },
+      },
     });
     try {
       const token = await boundToken();

@@ -1,6 +1,7 @@
 /**
  * The signed-in user's account actions: change the display name (a
- * protected form), log out, and sign out everywhere. Every route is a POST
+ * protected form), log out (here and, through RP-initiated logout, at the
+ * IdP), and sign out everywhere. Every route is a POST
  * behind the CSRF check; logging out deny-lists the sessions' tokens by
  * their `sid`, so a token minted for a session dies with it.
  */
@@ -20,6 +21,8 @@ const MAX_NAME_LENGTH = 60;
 /** What the account routes need. */
 export interface AccountDeps {
   sessions: SessionManager;
+  /** The IdP's end-session URL for this session, if it has one. */
+  endSessionUrl(req: Request): Promise<string | undefined>;
   denyList: DenyList;
   audit: AuditBus;
 }
@@ -54,10 +57,11 @@ export function accountRoutes(deps: AccountDeps): Router {
 
   router.post('/logout', async (req, res) => {
     const subject = (req.session.user as DemoUser | undefined)?.id;
+    const idpLogout = await deps.endSessionUrl(req);
     await denySessions(deps.denyList, [req.session.publicId]);
     await req.session.destroy();
     deps.audit.emit('auth.logout', { subject });
-    res.redirect(303, '/');
+    res.redirect(303, idpLogout ?? '/');
   });
 
   router.post('/logout/everywhere', async (req, res) => {

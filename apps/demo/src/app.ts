@@ -101,6 +101,11 @@ function mintForSession(tokens: TokenService) {
   };
 }
 
+/** The origins of the providers' issuers, for the CSP. */
+function idpOrigins(providers: readonly ProviderConfig[]): string[] {
+  return [...new Set(providers.map((p) => new URL(p.issuer).origin))];
+}
+
 /** Builds the demo's Express application. */
 export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
   const { logger, audit } = options;
@@ -131,6 +136,11 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     providers: options.providers,
     resolveUser: (profile) => users.resolve(profile),
     successRedirect: '/profile',
+    // The IdP ends a session of its own: end every session of that user.
+    onBackchannelLogout: async ({ issuer, subject }) => {
+      const user = subject ? users.byIdentity(issuer, subject) : undefined;
+      if (user !== undefined) await manager.endAllForUser(user.id);
+    },
     audit,
     logger,
   });
@@ -152,6 +162,9 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
       contentSecurityPolicy: {
         directives: {
           upgradeInsecureRequests: baseUrl.protocol === 'https:' ? [] : null,
+          // The logout form redirects to the IdP's end-session endpoint;
+          // browsers apply form-action to a form's redirects too.
+          formAction: ["'self'", ...idpOrigins(options.providers)],
         },
       },
       strictTransportSecurity: baseUrl.protocol === 'https:',
@@ -196,7 +209,14 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
       .send(profilePage(user, csrfToken(req)));
   });
 
-  app.use(accountRoutes({ sessions: manager, denyList, audit }));
+  app.use(
+    accountRoutes({
+      sessions: manager,
+      denyList,
+      audit,
+      endSessionUrl: (req) => login.endSessionUrl(req),
+    }),
+  );
 
   app.use((_req, res) => {
     res.status(404).type('text').send('not found');

@@ -42,6 +42,9 @@ async function main(): Promise<void> {
         clientId: DEMO_CLIENT_ID,
         clientSecret,
         redirectUris: [new URL('/login/dev/callback', baseUrl).href],
+        postLogoutRedirectUris: [new URL('/', baseUrl).href],
+        backchannelLogoutUri: new URL('/login/dev/backchannel-logout', baseUrl)
+          .href,
       },
     ],
   });

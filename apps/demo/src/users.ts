@@ -22,6 +22,11 @@ export function createUserDirectory() {
   const users = new Map<string, DemoUser>();
 
   return {
+    /** The account of a provider identity, if it ever signed in. */
+    byIdentity(issuer: string, subject: string): DemoUser | undefined {
+      return users.get(JSON.stringify([issuer, subject]));
+    },
+
     resolve(profile: FederatedProfile): DemoUser {
       const key = JSON.stringify([profile.issuer, profile.subject]);
       const existing = users.get(key);

@@ -72,7 +72,14 @@ describe('demo login flow in Chromium', () => {
     expect(api.sid).toMatch(/^[\w-]{43}$/);
     expect(api.sid).not.toBe(session!.value);
 
-    await Promise.all([page.waitForURL(`${url}/`), page.click('#logout')]);
+    // Logging out here also ends the IdP session (RP-initiated logout):
+    // the IdP asks to confirm, then returns to the demo's home page.
+    await page.click('#logout');
+    await page.waitForSelector('button[name=logout][value=yes]');
+    await Promise.all([
+      page.waitForURL(`${url}/`),
+      page.click('button[name=logout][value=yes]'),
+    ]);
     expect(await page.isVisible('#login-dev')).toBe(true);
 
     const inBrowser = await page.evaluate(async () => {
@@ -96,6 +103,10 @@ describe('demo login flow in Chromium', () => {
     });
     expect(profile.status).toBe(303);
     expect(profile.headers.get('location')).toBe('/');
+
+    // The IdP session ended too: signing in again asks for the password.
+    await page.click('#login-dev');
+    await page.waitForSelector('input[name=password]');
 
     await context.close();
   }, 60_000);

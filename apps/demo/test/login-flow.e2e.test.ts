@@ -111,6 +111,30 @@ describe('demo login flow in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('signs in from two tabs at once, both succeeding', async () => {
+    const { url } = demo.ready;
+    const context = await browser.newContext();
+    const [left, right] = [await context.newPage(), await context.newPage()];
+
+    // Both tabs start a login and reach the IdP before either finishes.
+    for (const page of [left, right]) {
+      await page.goto(url);
+      await page.click('#login-dev');
+      await page.waitForSelector('input[name=email]');
+    }
+    for (const page of [right, left]) {
+      await page.fill('input[name=email]', 'alice@example.test');
+      await page.fill('input[name=password]', 'alice-password');
+      await Promise.all([
+        page.waitForURL(`${url}/profile`),
+        page.click('button[type=submit]'),
+      ]);
+      expect(await page.textContent('#user-name')).toBe('Alice Example');
+    }
+
+    await context.close();
+  }, 60_000);
+
   it('submits a protected form, then signs out everywhere from another browser', async () => {
     const { url } = demo.ready;
     const laptop = await browser.newContext();

@@ -1,0 +1,245 @@
+/**
+ * HTTP benchmark: each Express 5 server runs in its own child process
+ * (`node --import tsx server.ts`), and autocannon (32 connections) loads
+ * them one after another, in alternating order, for several rounds.
+ */
+
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import autocannon from 'autocannon';
+
+import { GUARDS, READY_PREFIX, supports } from './guards.js';
+import type { Guard } from './guards.js';
+import { startJwksServer } from './jwks-server.js';
+import { ALGORITHMS, AUDIENCE, signToken } from './keys.js';
+import type { Algorithm, BenchKey } from './keys.js';
+import { median } from './stats.js';
+
+const BENCH_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
+const SERVER_SCRIPT = path.join('src', 'jwt-guard', 'server.ts');
+const READY_TIMEOUT_MS = 30_000;
+
+/** The HTTP benchmark's settings. */
+export interface HttpSettings {
+  readonly connections: number;
+  readonly seconds: number;
+  readonly rounds: number;
+}
+
+/** One server: a guard and an algorithm (none for the unguarded route). */
+export interface Target {
+  readonly guard: Guard;
+  readonly alg: Algorithm | undefined;
+  readonly label: string;
+}
+
+/** Median req/s of each target, with every round's figure. */
+export interface HttpResult {
+  readonly targets: readonly Target[];
+  readonly rps: ReadonlyMap<string, { median: number; rounds: number[] }>;
+  /** Non-2xx answers or errors seen while loading (should be 0). */
+  readonly failures: number;
+  readonly jwksFetches: number;
+}
+
+interface Running {
+  readonly target: Target;
+  readonly url: string;
+  readonly token: string | undefined;
+  readonly child: ChildProcess;
+}
+
+function startServer(
+  target: Target,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
+    cwd: BENCH_DIR,
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${target.label}: no ready line\n${stderr}`));
+    }, READY_TIMEOUT_MS);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout
+        .split('\n')
+        .find((l) => l.startsWith(`${READY_PREFIX} `));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      const { port } = JSON.parse(line.slice(READY_PREFIX.length + 1)) as {
+        port: number;
+      };
+      resolve({ child, port });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${target.label}: exited ${code}\n${stderr}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
+
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function authHeaders(token: string | undefined): Record<string, string> {
+  return token === undefined ? {} : { authorization: `Bearer ${token}` };
+}
+
+// Checks that the guard admits the token and refuses a tampered one and a
+// request without one, so the figures measure a guard that works.
+async function checkGuard(server: Running): Promise<void> {
+  const good = await fetch(server.url, { headers: authHeaders(server.token) });
+  if (good.status !== 200) {
+    throw new Error(`${server.target.label}: good token got ${good.status}`);
+  }
+
+  if (server.token === undefined) return;
+  const [head, body, signature] = server.token.split('.') as [
+    string,
+    string,
+    string,
+  ];
+  const flipped = signature.startsWith('A') ? 'B' : 'A';
+  const tampered = `${head}.${body}.${flipped}${signature.slice(1)}`;
+  for (const headers of [authHeaders(tampered), {}]) {
+    const bad = await fetch(server.url, { headers });
+    if (bad.status !== 401) {
+      throw new Error(`${server.target.label}: bad request got ${bad.status}`);
+    }
+  }
+}
+
+async function load(
+  server: Running,
+  connections: number,
+  seconds: number,
+): Promise<{ rps: number; failures: number }> {
+  const result = await autocannon({
+    url: server.url,
+    connections,
+    duration: seconds,
+    headers: authHeaders(server.token),
+  });
+  return {
+    rps: result.requests.average,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** The servers of the benchmark: unguarded, then guard × algorithm. */
+export function targetsOf(): Target[] {
+  const targets: Target[] = [
+    { guard: 'unguarded', alg: undefined, label: 'unguarded' },
+  ];
+  for (const alg of ALGORITHMS) {
+    for (const guard of GUARDS) {
+      if (supports(guard, alg)) {
+        targets.push({ guard, alg, label: `${guard} ${alg}` });
+      }
+    }
+  }
+
+  return targets;
+}
+
+/** Runs the HTTP benchmark and stops every server it started. */
+export async function runHttp(
+  keys: Record<Algorithm, BenchKey>,
+  settings: HttpSettings,
+  progress: (line: string) => void,
+): Promise<HttpResult> {
+  const jwks = await startJwksServer(ALGORITHMS.map((alg) => keys[alg].jwk));
+  const tokens = {} as Record<Algorithm, string>;
+  for (const alg of ALGORITHMS) {
+    tokens[alg] = await signToken(keys[alg], jwks.issuer);
+  }
+
+  const targets = targetsOf();
+  const running: Running[] = [];
+  try {
+    const started = await Promise.all(
+      targets.map((target) =>
+        startServer(target, {
+          BENCH_GUARD: target.guard,
+          BENCH_ALG: target.alg ?? 'ES256',
+          BENCH_ISSUER: jwks.issuer,
+          BENCH_JWKS_URI: jwks.jwksUri,
+          BENCH_AUDIENCE: AUDIENCE,
+        }).then(({ child, port }) => {
+          running.push({
+            target,
+            child,
+            url: `http://127.0.0.1:${port}/api/me`,
+            token: target.alg === undefined ? undefined : tokens[target.alg],
+          });
+        }),
+      ),
+    );
+    void started;
+    running.sort(
+      (a, b) => targets.indexOf(a.target) - targets.indexOf(b.target),
+    );
+    for (const server of running) await checkGuard(server);
+    progress(`all ${running.length} servers answer correctly; warming up`);
+    for (const server of running) await load(server, settings.connections, 1);
+
+    const samples = new Map<string, number[]>();
+    let failures = 0;
+    for (let round = 0; round < settings.rounds; round += 1) {
+      // Rotate and alternate the order so no server always runs first.
+      const shift = (round * 3) % running.length;
+      let order = [...running.slice(shift), ...running.slice(0, shift)];
+      if (round % 2 === 1) order = order.reverse();
+      for (const server of order) {
+        const { rps, failures: failed } = await load(
+          server,
+          settings.connections,
+          settings.seconds,
+        );
+        failures += failed;
+        const list = samples.get(server.target.label) ?? [];
+        list.push(rps);
+        samples.set(server.target.label, list);
+      }
+
+      progress(`round ${round + 1}/${settings.rounds} done`);
+    }
+
+    const rps = new Map<string, { median: number; rounds: number[] }>();
+    for (const [label, rounds] of samples) {
+      rps.set(label, { median: median(rounds), rounds });
+    }
+
+    return { targets, rps, failures, jwksFetches: jwks.fetches() };
+  } finally {
+    await Promise.all(running.map((server) => stop(server.child)));
+    await jwks.close();
+  }
+}

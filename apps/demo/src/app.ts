@@ -123,11 +123,12 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
   });
   const users = createUserDirectory();
   const sessionStore = createMemorySessionStore();
-  const manager = createSessionManager({ store: sessionStore });
+  const manager = createSessionManager({ store: sessionStore, denyList });
   const sessions = createSessionMiddleware({
     store: sessionStore,
     origin: baseUrl.origin,
     userIdOf: (data) => (data.user as DemoUser | undefined)?.id,
+    idpSession: { denyList },
     audit,
     logger,
   });
@@ -136,8 +137,13 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     providers: options.providers,
     resolveUser: (profile) => users.resolve(profile),
     successRedirect: '/profile',
-    // The IdP ends a session of its own: end every session of that user.
-    onBackchannelLogout: async ({ issuer, subject }) => {
+    // The IdP ended one of its sessions: end the sessions that came from
+    // it, or every session of the user when only the subject is named.
+    onBackchannelLogout: async ({ issuer, subject, sid }) => {
+      if (sid !== undefined) {
+        await manager.endByIdpSession(issuer, sid);
+        return;
+      }
       const user = subject ? users.byIdentity(issuer, subject) : undefined;
       if (user !== undefined) await manager.endAllForUser(user.id);
     },

@@ -15,4 +15,9 @@ export type {
 export { createApiProxy } from './api-proxy.js';
 export type { ApiProxyOptions } from './api-proxy.js';
 export { createSessionManager } from './session-manager.js';
-export type { SessionManager, SessionSummary } from './session-manager.js';
+export type {
+  SessionManager,
+  SessionManagerOptions,
+  SessionSummary,
+} from './session-manager.js';
+export type { IdpSessionOf, IdpSessionOptions } from './idp-session.js';

@@ -14,6 +14,9 @@ import {
 import type { AuditBus, Logger } from '@portcullis/core';
 import type { SessionStore } from '@portcullis/stores';
 
+import { federatedLoginSession } from './idp-session.js';
+import type { IdpSessionOptions } from './idp-session.js';
+
 const PACKAGE = '@portcullis/session-bridge';
 const DEFAULT_IDLE_TIMEOUT_SECONDS = 30 * 60;
 const DEFAULT_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
@@ -52,6 +55,12 @@ export interface SessionOptions {
    * every save. Default: no index.
    */
   userIdOf?: (data: Readonly<Record<string, unknown>>) => string | undefined;
+  /**
+   * Ends sessions whose IdP session was logged out (back-channel logout),
+   * as recorded by `SessionManager.endByIdpSession`. Costs one deny-list
+   * read per request. Default: off.
+   */
+  idpSession?: IdpSessionOptions;
   /** Audit bus for session events. Default: none. */
   audit?: AuditBus;
   /** Diagnostics. Default: silent. */
@@ -72,6 +81,7 @@ export interface SessionConfig {
   userIdOf:
     | ((data: Readonly<Record<string, unknown>>) => string | undefined)
     | undefined;
+  idpSession: Required<IdpSessionOptions> | undefined;
   audit: AuditBus | undefined;
   logger: Logger;
   now: () => number;
@@ -86,6 +96,7 @@ const KNOWN_OPTIONS = [
   'absoluteTimeoutSeconds',
   'headerBudgetBytes',
   'userIdOf',
+  'idpSession',
   'audit',
   'logger',
   'now',
@@ -129,6 +140,20 @@ function checkUserIdOf(value: unknown): SessionConfig['userIdOf'] {
   }
 
   throw configError(PACKAGE, 'userIdOf', 'must be a function');
+}
+
+function checkIdpSession(
+  value: IdpSessionOptions | undefined,
+): Required<IdpSessionOptions> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value?.denyList?.has !== 'function') {
+    throw configError(PACKAGE, 'idpSession.denyList', 'must be a DenyList');
+  }
+  if (value.of !== undefined && typeof value.of !== 'function') {
+    throw configError(PACKAGE, 'idpSession.of', 'must be a function');
+  }
+
+  return { denyList: value.denyList, of: value.of ?? federatedLoginSession };
 }
 
 /**
@@ -193,6 +218,7 @@ export function normalizeSessionOptions(
       DEFAULT_HEADER_BUDGET_BYTES,
     ),
     userIdOf: checkUserIdOf(options.userIdOf),
+    idpSession: checkIdpSession(options.idpSession),
     audit: optionalAuditBus(PACKAGE, options.audit),
     logger,
     now: options.now ?? Date.now,

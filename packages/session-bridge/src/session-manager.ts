@@ -6,11 +6,14 @@
  */
 
 import { configError } from '@portcullis/core';
-import type { SessionStore } from '@portcullis/stores';
+import type { DenyList, SessionStore } from '@portcullis/stores';
+
+import { idpSessionKey } from './idp-session.js';
 
 import { publicIdOfStoreKey, storeKeyForPublicId } from './session-id.js';
 
 const PACKAGE = '@portcullis/session-bridge';
+const DEFAULT_RETAIN_SECONDS = 12 * 60 * 60;
 
 /** A session as listed for its user; never its cookie value. */
 export interface SessionSummary {
@@ -28,6 +31,25 @@ export interface SessionManager {
   end(publicId: string): Promise<void>;
   /** Ends every session of the user; returns how many ended. */
   endAllForUser(userId: string): Promise<number>;
+  /**
+   * Ends every session that came from this IdP session (back-channel
+   * logout), on every instance, at its next request. Needs `denyList` here
+   * and the middleware's `idpSession` option on the same deny-list.
+   */
+  endByIdpSession(issuer: string, sid: string): Promise<void>;
+}
+
+/** Options of {@link createSessionManager}. */
+export interface SessionManagerOptions {
+  /** The sessions' store; it must keep the per-user index. Required. */
+  store: SessionStore;
+  /** Where IdP logouts are recorded, for `endByIdpSession`. Default: none. */
+  denyList?: DenyList;
+  /**
+   * How long an IdP logout is remembered, in seconds: at least the
+   * sessions' absolute timeout. Default: 43200.
+   */
+  retainSeconds?: number;
 }
 
 /**
@@ -38,10 +60,11 @@ export interface SessionManager {
  * const sessions = createSessionManager({ store });
  * await sessions.endAllForUser(user.id); // sign out everywhere
  */
-export function createSessionManager(options: {
-  store: SessionStore;
-}): SessionManager {
-  const { store } = options;
+export function createSessionManager(
+  options: SessionManagerOptions,
+): SessionManager {
+  const { store, denyList } = options;
+  const retainSeconds = options.retainSeconds ?? DEFAULT_RETAIN_SECONDS;
   if (
     typeof store?.listByUser !== 'function' ||
     typeof store.destroyByUser !== 'function'
@@ -75,6 +98,18 @@ export function createSessionManager(options: {
 
     endAllForUser(userId) {
       return destroyByUser(userId);
+    },
+
+    async endByIdpSession(issuer, sid) {
+      if (denyList === undefined) {
+        throw configError(
+          PACKAGE,
+          'denyList',
+          'is required by endByIdpSession',
+        );
+      }
+      const until = Math.floor(Date.now() / 1000) + retainSeconds;
+      await denyList.add(idpSessionKey(issuer, sid), until);
     },
   };
 }

@@ -15,6 +15,7 @@ import {
   serializeSessionCookie,
 } from './cookie.js';
 import { responseHeaderBytes } from './header-budget.js';
+import { isIdpSessionEnded } from './idp-session.js';
 import { normalizeSessionOptions } from './options.js';
 import type { SessionConfig, SessionOptions } from './options.js';
 import { Session } from './session.js';
@@ -82,12 +83,17 @@ async function loadSession(
         savedJson: JSON.stringify(record.data),
         destroyed: false,
       };
-      if (!isExpired(config, state)) {
+      const ended =
+        config.idpSession !== undefined &&
+        (await isIdpSessionEnded(config.idpSession, record.data));
+      if (!ended && !isExpired(config, state)) {
         return new Session(context, state, record.data);
       }
 
       await config.store.destroy(storeKeyFor(cookieId));
-      config.audit?.emit('session.destroyed', { reason: 'expired' });
+      config.audit?.emit('session.destroyed', {
+        reason: ended ? 'logout' : 'expired',
+      });
     }
   }
 

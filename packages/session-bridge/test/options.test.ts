@@ -28,6 +28,11 @@ describe('createSessionMiddleware options', () => {
       { idleTimeoutSeconds: 100, absoluteTimeoutSeconds: 50 },
       '"idleTimeoutSeconds"',
     ],
+    [
+      'an idpSession without a deny-list',
+      { idpSession: {} },
+      '"idpSession.denyList"',
+    ],
     ['a zero header budget', { headerBudgetBytes: 0 }, '"headerBudgetBytes"'],
     ['an unknown sameSite', { sameSite: 'None' }, '"sameSite"'],
     ['a cookie name with a space', { cookieName: 'a b' }, '"cookieName"'],

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { authErrorHandler } from '@portcullis/core';
-import type { SessionStore } from '@portcullis/stores';
+import type { DenyList, SessionStore } from '@portcullis/stores';
 
 import { createSessionManager, createSessionMiddleware } from '../src/index.js';
 import { manualClock, sessionCookie } from './helpers/app.js';
@@ -9,7 +9,7 @@ import type { Clock } from './helpers/app.js';
 import { STORE_KINDS, openStore } from './helpers/stores.js';
 import type { StoreHandle } from './helpers/stores.js';
 
-function buildApp(store: SessionStore, clock: Clock) {
+function buildApp(store: SessionStore, denyList: DenyList, clock: Clock) {
   const app = express();
   app.use(
     createSessionMiddleware({
@@ -18,6 +18,7 @@ function buildApp(store: SessionStore, clock: Clock) {
       idleTimeoutSeconds: 600,
       absoluteTimeoutSeconds: 3600,
       userIdOf: (data) => data.user as string | undefined,
+      idpSession: { denyList },
       now: clock.now,
     }),
   );
@@ -28,6 +29,7 @@ function buildApp(store: SessionStore, clock: Clock) {
   app.post('/login/:user', async (req, res) => {
     await req.session.regenerate();
     req.session.user = req.params.user;
+    req.session.login = { issuer: 'https://idp.example', sid: req.query.sid };
     res.json({ publicId: req.session.publicId });
   });
   app.post('/logout', async (req, res) => {
@@ -41,8 +43,13 @@ function buildApp(store: SessionStore, clock: Clock) {
   return app;
 }
 
-async function login(app: express.Express, user: string, cookie?: string) {
-  const req = request(app).post(`/login/${user}`);
+async function login(
+  app: express.Express,
+  user: string,
+  cookie?: string,
+  sid = 'idp-session-1',
+) {
+  const req = request(app).post(`/login/${user}?sid=${sid}`);
   const res = await (cookie ? req.set('Cookie', cookie) : req);
   return {
     cookie: sessionCookie(res.headers['set-cookie'])!,
@@ -62,7 +69,7 @@ describe.each(STORE_KINDS)('sessions on the %s store', (kind) => {
   beforeEach(async () => {
     clock = manualClock();
     handle = await openStore(kind, clock.now);
-    app = buildApp(handle.store, clock);
+    app = buildApp(handle.store, handle.denyList, clock);
   });
 
   afterEach(async () => {
@@ -123,6 +130,19 @@ describe.each(STORE_KINDS)('sessions on the %s store', (kind) => {
     await expect(manager.listForUser('alice')).resolves.toEqual([]);
   });
 
+  it('ends the sessions of one IdP session (back-channel logout)', async () => {
+    const manager = createSessionManager({
+      store: handle.store,
+      denyList: handle.denyList,
+    });
+    const laptop = await login(app, 'alice', undefined, 'idp-a');
+    const phone = await login(app, 'alice', undefined, 'idp-b');
+    await manager.endByIdpSession('https://idp.example', 'idp-a');
+
+    expect(await who(app, laptop.cookie)).toBeNull();
+    expect(await who(app, phone.cookie)).toBe('alice');
+  });
+
   it('ends one session by its public handle', async () => {
     const manager = createSessionManager({ store: handle.store });
     const laptop = await login(app, 'alice');
@@ -135,6 +155,15 @@ describe.each(STORE_KINDS)('sessions on the %s store', (kind) => {
 });
 
 describe('createSessionManager', () => {
+  it('needs a deny-list for endByIdpSession', async () => {
+    const handle = await openStore('memory', Date.now);
+    const manager = createSessionManager({ store: handle.store });
+
+    await expect(manager.endByIdpSession('https://idp', 's')).rejects.toThrow(
+      '"denyList"',
+    );
+  });
+
   it('refuses a store without a per-user index', () => {
     const store = { get: jest.fn(), set: jest.fn(), destroy: jest.fn() };
 

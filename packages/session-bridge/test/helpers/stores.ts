@@ -4,12 +4,13 @@
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import {
+  createMemoryDenyList,
   createMemorySessionStore,
   createPostgresStores,
   createRedisStores,
   migratePostgres,
 } from '@portcullis/stores';
-import type { SessionStore } from '@portcullis/stores';
+import type { DenyList, SessionStore } from '@portcullis/stores';
 
 import {
   pgUrl,
@@ -19,6 +20,7 @@ import {
 
 export interface StoreHandle {
   store: SessionStore;
+  denyList: DenyList;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,11 @@ export async function openStore(
   now: () => number,
 ): Promise<StoreHandle> {
   if (kind === 'memory') {
-    return { store: createMemorySessionStore({ now }), close: async () => {} };
+    return {
+      store: createMemorySessionStore({ now }),
+      denyList: createMemoryDenyList({ now }),
+      close: async () => {},
+    };
   }
 
   if (kind === 'redis') {
@@ -47,6 +53,7 @@ export async function openStore(
     });
     return {
       store: stores.sessions,
+      denyList: stores.denyList,
       close: async () => {
         client.disconnect();
       },
@@ -59,6 +66,7 @@ export async function openStore(
   const stores = createPostgresStores({ pool, schema, now });
   return {
     store: stores.sessions,
+    denyList: stores.denyList,
     close: async () => {
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await pool.end();

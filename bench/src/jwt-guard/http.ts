@@ -184,7 +184,7 @@ export async function runHttp(
   const targets = targetsOf();
   const running: Running[] = [];
   try {
-    const started = await Promise.all(
+    const started = await Promise.allSettled(
       targets.map((target) =>
         startServer(target, {
           BENCH_GUARD: target.guard,
@@ -202,7 +202,8 @@ export async function runHttp(
         }),
       ),
     );
-    void started;
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     running.sort(
       (a, b) => targets.indexOf(a.target) - targets.indexOf(b.target),
     );

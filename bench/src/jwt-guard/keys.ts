@@ -46,7 +46,12 @@ export function createKeys(): Record<Algorithm, BenchKey> {
   for (const alg of ALGORITHMS) {
     const { privateKey, publicKey } = generate(alg);
     const kid = `bench-${alg.toLowerCase()}`;
-    const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
+    const jwk = {
+      ...publicKey.export({ format: 'jwk' }),
+      kid,
+      alg,
+      use: 'sig',
+    };
     keys[alg] = { alg, kid, privateKey, publicKey, jwk: jwk as JWK };
   }
 

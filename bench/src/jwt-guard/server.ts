@@ -74,7 +74,7 @@ function guardFor(name: Guard): RequestHandler | undefined {
               jwksUri,
               cache: true,
             }),
-            algorithms: [alg],
+            algorithms: [alg as JwtAlgorithm],
             issuer,
             audience,
           },
@@ -90,7 +90,11 @@ function guardFor(name: Guard): RequestHandler | undefined {
 
 function subjectOf(req: Request): string {
   const withAuth = req as Request & {
-    auth?: { sub?: string; claims?: { sub?: string }; payload?: { sub?: string } };
+    auth?: {
+      sub?: string;
+      claims?: { sub?: string };
+      payload?: { sub?: string };
+    };
     user?: { sub?: string };
   };
   return (

@@ -24,6 +24,8 @@ export interface SpawnDevIdpOptions {
   port?: number;
   /** The users, as --users-json. Default: the documented test users. */
   users?: unknown[];
+  /** --api-audience: the IdP issues JWT access tokens for this API. */
+  apiAudience?: string;
 }
 
 /** A dev IdP running in a child process. */
@@ -44,6 +46,9 @@ function buildArgs(options: SpawnDevIdpOptions): string[] {
   }
   if (options.backchannelLogoutUri !== undefined) {
     args.push('--backchannel-logout-uri', options.backchannelLogoutUri);
+  }
+  if (options.apiAudience !== undefined) {
+    args.push('--api-audience', options.apiAudience);
   }
   if (options.users !== undefined) {
     args.push('--users-json', JSON.stringify(options.users));

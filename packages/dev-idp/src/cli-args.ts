@@ -26,6 +26,7 @@ Options:
   --backchannel-logout-uri URL
                                OIDC Back-Channel Logout receiver of the client
   --users-json JSON            the users, as a JSON array of TestUser
+  --api-audience URL           issue RFC 9068 JWT access tokens for this API
                                (default: the three documented test users)
   --help                       print this text
 `;
@@ -42,6 +43,8 @@ export interface CliArgs {
   backchannelLogoutUri: string | undefined;
   /** Parsed --users-json; checked by startDevIdp. Undefined: defaults. */
   users: unknown;
+  /** --api-audience: issue JWT access tokens for this API. */
+  apiAudience: string | undefined;
 }
 
 function parseUsers(value: string | undefined): unknown {
@@ -82,6 +85,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       'redirect-uri': { type: 'string', multiple: true, default: [] },
       'users-json': { type: 'string' },
       'backchannel-logout-uri': { type: 'string' },
+      'api-audience': { type: 'string' },
       'post-logout-redirect-uri': {
         type: 'string',
         multiple: true,
@@ -99,6 +103,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     postLogoutRedirectUris: values['post-logout-redirect-uri'],
     backchannelLogoutUri: values['backchannel-logout-uri'],
     users: parseUsers(values['users-json']),
+    apiAudience: values['api-audience'],
   };
   if (!args.help && args.redirectUris.length === 0) {
     throw new TypeError('at least one --redirect-uri is required');

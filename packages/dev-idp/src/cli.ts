@@ -44,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
     port: args.port,
     clients: [client],
     ...(args.users === undefined ? {} : { users: args.users as TestUser[] }),
+    ...(args.apiAudience === undefined ? {} : { apiAudience: args.apiAudience }),
   });
 
   const stop = () => {

@@ -8,7 +8,7 @@ import type { TestUser } from './test-users.js';
 
 const PACKAGE = '@portcullis/dev-idp';
 const MAX_PORT = 65535;
-const OPTION_KEYS = ['port', 'clients', 'users'];
+const OPTION_KEYS = ['port', 'clients', 'users', 'apiAudience'];
 const CLIENT_KEYS = [
   'clientId',
   'clientSecret',
@@ -77,6 +77,13 @@ export interface DevIdpOptions {
   clients: DevIdpClient[];
   /** Users that can sign in. Default: {@link DEFAULT_TEST_USERS}. */
   users?: TestUser[];
+  /**
+   * An API identifier (an absolute URL). When set, the IdP issues RFC 9068
+   * JWT access tokens for it (`typ: at+jwt`, RS256, scope `api:read`), as
+   * the default resource of every authorization. Default: opaque access
+   * tokens for userinfo only.
+   */
+  apiAudience?: string;
 }
 
 /** The validated, fully defaulted and frozen options. */
@@ -84,6 +91,7 @@ export interface DevIdpConfig {
   readonly port: number;
   readonly clients: readonly Readonly<NormalizedDevIdpClient>[];
   readonly users: readonly TestUser[];
+  readonly apiAudience: string | undefined;
 }
 
 function fail(path: string, expected: string): never {
@@ -245,6 +253,12 @@ function checkList<T>(
   return value.map((item, index) => checkItem(item, `${path}[${index}]`));
 }
 
+function checkApiAudience(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && URL.canParse(value)) return value;
+  return fail('apiAudience', 'an absolute URL');
+}
+
 /**
  * Validates the options and returns a frozen config with every default
  * applied.
@@ -279,5 +293,6 @@ export function normalizeOptions(options: unknown): DevIdpConfig {
     port: checkPort(input.port),
     clients: Object.freeze(clients),
     users: Object.freeze([...users]),
+    apiAudience: checkApiAudience(input.apiAudience),
   });
 }

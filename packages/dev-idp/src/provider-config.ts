@@ -106,27 +106,55 @@ function extraClaimNames(users: readonly TestUser[]): string[] {
   return [...names];
 }
 
+/** The scope of the JWT access tokens issued for the configured API. */
+export const API_SCOPE = 'api:read';
+const API_TOKEN_TTL_SECONDS = 600;
+
 // The registered clients are first-party: consent is implied, so a grant
-// for the OIDC scopes is created on first use instead of asking the user.
-async function loadOrCreateGrant(
-  ctx: KoaContextWithOIDC,
-): Promise<Grant | undefined> {
-  const { oidc } = ctx;
-  if (oidc.account === undefined || oidc.client === undefined) return;
-  const { accountId } = oidc.account;
-  const { clientId } = oidc.client;
+// for the OIDC scopes (and the API's scope) is created on first use instead
+// of asking the user.
+function grantLoader(apiAudience: string | undefined) {
+  return async function loadOrCreateGrant(
+    ctx: KoaContextWithOIDC,
+  ): Promise<Grant | undefined> {
+    const { oidc } = ctx;
+    if (oidc.account === undefined || oidc.client === undefined) return;
+    const { accountId } = oidc.account;
+    const { clientId } = oidc.client;
 
-  const grantId =
-    oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
-  if (grantId !== undefined) {
-    const existing = await oidc.provider.Grant.find(grantId);
-    if (existing?.accountId === accountId) return existing;
-  }
+    const grantId =
+      oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(clientId);
+    if (grantId !== undefined) {
+      const existing = await oidc.provider.Grant.find(grantId);
+      if (existing?.accountId === accountId) return existing;
+    }
 
-  const grant = new oidc.provider.Grant({ accountId, clientId });
-  grant.addOIDCScope(FIRST_PARTY_SCOPE);
-  await grant.save();
-  return grant;
+    const grant = new oidc.provider.Grant({ accountId, clientId });
+    grant.addOIDCScope(FIRST_PARTY_SCOPE);
+    if (apiAudience !== undefined) {
+      grant.addResourceScope(apiAudience, API_SCOPE);
+    }
+    await grant.save();
+    return grant;
+  };
+}
+
+// RFC 8707 resource indicators with one resource: the configured API,
+// which receives RFC 9068 JWT access tokens.
+function resourceIndicators(apiAudience: string | undefined) {
+  if (apiAudience === undefined) return { enabled: false };
+  return {
+    enabled: true,
+    defaultResource: () => apiAudience,
+    useGrantedResource: () => true,
+    getResourceServerInfo: () => ({
+      scope: API_SCOPE,
+      audience: apiAudience,
+      accessTokenTTL: API_TOKEN_TTL_SECONDS,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: 'RS256' } },
+    }),
+  };
 }
 
 /** Builds the configuration object passed to oidc-provider. */
@@ -162,7 +190,7 @@ export function createProviderConfiguration(
     conformIdTokenClaims: false,
     fetch: fetchForLoopback,
     findAccount: async (_ctx: unknown, sub: string) => accounts.get(sub),
-    loadExistingGrant: loadOrCreateGrant,
+    loadExistingGrant: grantLoader(input.config.apiAudience),
     jwks: { keys: [input.signingJwk] },
     cookies: { keys: [randomBytes(COOKIE_KEY_BYTES).toString('base64url')] },
     // Browsers never call this IdP cross-origin: the clients are servers.
@@ -174,6 +202,7 @@ export function createProviderConfiguration(
     features: {
       devInteractions: { enabled: false },
       backchannelLogout: { enabled: true },
+      resourceIndicators: resourceIndicators(input.config.apiAudience),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource,

@@ -1,8 +1,8 @@
 import { runCli } from './helpers/run-cli.js';
 import type { CliRun } from './helpers/run-cli.js';
 import { Browser } from '../../../test-support/http-browser.js';
-import { buildAuthRequest, discover } from './helpers/oidc.js';
-import type { Discovery } from './helpers/oidc.js';
+import { buildAuthRequest, discover } from '../../../test-support/oidc-flow.js';
+import type { Discovery } from '../../../test-support/oidc-flow.js';
 
 const READY = 'PORTCULLIS_DEV_IDP_READY ';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';

@@ -7,8 +7,8 @@ import {
   buildAuthRequest,
   decodeSegment,
   discover,
-} from './helpers/oidc.js';
-import type { Discovery } from './helpers/oidc.js';
+} from '../../../test-support/oidc-flow.js';
+import type { Discovery } from '../../../test-support/oidc-flow.js';
 
 const CLIENT_ID = 'claims-client';
 const CLIENT_SECRET = 'claims-secret';

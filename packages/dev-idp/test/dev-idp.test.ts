@@ -10,8 +10,11 @@ import {
   buildAuthRequest,
   decodeSegment,
   discover,
-} from './helpers/oidc.js';
-import type { AuthRequest, Discovery } from './helpers/oidc.js';
+} from '../../../test-support/oidc-flow.js';
+import type {
+  AuthRequest,
+  Discovery,
+} from '../../../test-support/oidc-flow.js';
 
 const CLIENT_ID = 'dev-idp-test-client';
 const CLIENT_SECRET = 'dev-idp-test-secret';

@@ -58,6 +58,11 @@ describe('normalizeOptions', () => {
     ['missing clients', {}, /'clients' must be a non-empty array/],
     ['empty clients', { clients: [] }, /'clients' must be a non-empty array/],
     ['port negative', { clients: [client], port: -1 }, /'port' must be/],
+    [
+      'apiAudience not a URL',
+      { clients: [client], apiAudience: 'api' },
+      /'apiAudience' must be an absolute URL/,
+    ],
     ['port too large', { clients: [client], port: 65536 }, /'port' must be/],
     ['port not integer', { clients: [client], port: 1.5 }, /'port' must be/],
     ['port NaN', { clients: [client], port: Number.NaN }, /'port' must be/],

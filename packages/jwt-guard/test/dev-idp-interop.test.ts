@@ -1,7 +1,8 @@
 /**
  * Interop with a real oidc-provider (the dev IdP in a child process): its
- * ID tokens verify against its JWKS found through discovery, and the same
- * tokens with one byte changed do not.
+ * RFC 9068 JWT access tokens and its ID tokens verify against its JWKS
+ * found through discovery, and the same tokens with one byte changed do
+ * not.
  */
 
 import { spawnDevIdp } from '../../../test-support/spawn-dev-idp.js';
@@ -10,6 +11,7 @@ import { createVerifier } from '../src/verifier.js';
 import type { VerifierOptions } from '../src/options.js';
 import { signInAtDevIdp } from './helpers/oidc-login.js';
 
+const API = 'https://api.example.test';
 const CLIENT = {
   clientId: 'jwt-guard-interop',
   clientSecret: 'jwt-guard-interop-secret',
@@ -19,20 +21,24 @@ const CLIENT = {
 
 let idp: SpawnedDevIdp;
 let idToken: string;
+let accessToken: string;
 
 beforeAll(async () => {
   idp = await spawnDevIdp({
     clientId: CLIENT.clientId,
     clientSecret: CLIENT.clientSecret,
     redirectUris: [CLIENT.redirectUri],
+    apiAudience: API,
   });
   const tokens = await signInAtDevIdp(
     idp.issuer,
     CLIENT,
     'alice@example.test',
     'alice-password',
+    'openid email profile api:read',
   );
   idToken = tokens.id_token as string;
+  accessToken = tokens.access_token as string;
 }, 60_000);
 
 afterAll(async () => {
@@ -69,6 +75,36 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('createVerifier with the dev IdP (oidc-provider)', () => {
+  it('verifies its JWT access token as an RFC 9068 at+jwt for the API', async () => {
+    const verifier = createVerifier(
+      options({ audience: API, requiredType: 'at+jwt', profile: 'rfc9068' }),
+    );
+    const auth = await verifier.verify(accessToken);
+
+    expect(auth.claims).toMatchObject({
+      iss: idp.issuer,
+      aud: API,
+      sub: 'user-alice',
+      client_id: CLIENT.clientId,
+    });
+    expect(auth.scopes).toEqual(['api:read']);
+  });
+
+  it.each([
+    ['header', 0],
+    ['payload', 1],
+    ['signature', 2],
+  ])(
+    'refuses the access token with one byte of its %s changed',
+    async (_, index) => {
+      const verifier = createVerifier(options({ audience: API }));
+
+      await expect(
+        outcome(verifier.verify(changeByte(accessToken, index))),
+      ).resolves.not.toBe('OK');
+    },
+  );
+
   it('verifies its ID token through discovery and its JWKS', async () => {
     const auth = await createVerifier(options()).verify(idToken);
 

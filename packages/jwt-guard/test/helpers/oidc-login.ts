@@ -3,18 +3,12 @@
  * (RFC 7636) over real HTTP and returns the token response.
  */
 
-import { createHash, randomBytes } from 'node:crypto';
-
 import { Browser } from '../../../../test-support/http-browser.js';
-
-function randomValue(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-function basicAuth(clientId: string, clientSecret: string): string {
-  const credentials = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
-  return `Basic ${Buffer.from(credentials).toString('base64')}`;
-}
+import {
+  basicAuth,
+  buildAuthRequest,
+  discover,
+} from '../../../../test-support/oidc-flow.js';
 
 /** The client the dev IdP registers for the test. */
 export interface LoginClient {
@@ -29,25 +23,20 @@ export async function signInAtDevIdp(
   client: LoginClient,
   email: string,
   password: string,
+  scope = 'openid email profile',
 ): Promise<Record<string, string>> {
-  const discovery = (await (
-    await fetch(`${issuer}/.well-known/openid-configuration`)
-  ).json()) as Record<string, string>;
-  const verifier = randomValue();
-  const url = new URL(discovery.authorization_endpoint as string);
-  url.search = new URLSearchParams({
-    client_id: client.clientId,
-    redirect_uri: client.redirectUri,
-    response_type: 'code',
-    scope: 'openid email profile',
-    state: randomValue(),
-    nonce: randomValue(),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  }).toString();
+  const discovery = await discover(issuer);
+  const auth = buildAuthRequest(
+    discovery,
+    client.clientId,
+    client.redirectUri,
+    {
+      scope,
+    },
+  );
 
   const browser = new Browser();
-  const page = await browser.follow(await browser.request(url.href));
+  const page = await browser.follow(await browser.request(auth.url));
   if (typeof page === 'string') throw new Error('unexpected redirect');
   const posted = await browser.postForm(`${page.url}/login`, {
     email,
@@ -59,7 +48,7 @@ export async function signInAtDevIdp(
   if (typeof callback !== 'string') throw new Error('login did not finish');
 
   const code = new URL(callback).searchParams.get('code') ?? '';
-  const response = await fetch(discovery.token_endpoint as string, {
+  const response = await fetch(discovery.token_endpoint, {
     method: 'POST',
     headers: {
       authorization: basicAuth(client.clientId, client.clientSecret),
@@ -69,7 +58,7 @@ export async function signInAtDevIdp(
       grant_type: 'authorization_code',
       code,
       redirect_uri: client.redirectUri,
-      code_verifier: verifier,
+      code_verifier: auth.codeVerifier,
     }).toString(),
   });
   return (await response.json()) as Record<string, string>;

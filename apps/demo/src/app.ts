@@ -46,6 +46,8 @@ export interface DemoAppOptions {
   providers: ProviderConfig[];
   /** 32-byte key sealing the session's tokens at rest. */
   tokenEncryptionKey: Buffer;
+  /** 32-byte key sealing every session's data at rest. */
+  sessionEncryptionKey: Buffer;
   /** The folder of static files (styles, scripts). */
   publicDir: string;
   /** Credentials listed on the home page for the local IdP. */
@@ -129,6 +131,7 @@ export async function createDemoApp(options: DemoAppOptions): Promise<Express> {
     origin: baseUrl.origin,
     userIdOf: (data) => (data.user as DemoUser | undefined)?.id,
     idpSession: { denyList },
+    encryptionKey: options.sessionEncryptionKey,
     audit,
     logger,
   });

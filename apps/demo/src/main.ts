@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     baseUrl,
     providers,
     tokenEncryptionKey: randomBytes(32),
+    sessionEncryptionKey: randomBytes(32),
     publicDir: fileURLToPath(new URL('../public', import.meta.url)),
     testUsers: idp.users,
     logger,

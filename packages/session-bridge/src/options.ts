@@ -15,6 +15,7 @@ import type { AuditBus, Logger } from '@portcullis/core';
 import type { SessionStore } from '@portcullis/stores';
 
 import { federatedLoginSession } from './idp-session.js';
+import { isSealingKey } from './seal.js';
 import type { IdpSessionOptions } from './idp-session.js';
 
 const PACKAGE = '@portcullis/session-bridge';
@@ -61,6 +62,12 @@ export interface SessionOptions {
    * read per request. Default: off.
    */
   idpSession?: IdpSessionOptions;
+  /**
+   * 32-byte key sealing every session's data at rest in the store
+   * (AES-256-GCM, bound to the session's store key), so a copy of the store
+   * shows no token, profile or other data. Default: stored as JSON.
+   */
+  encryptionKey?: Buffer;
   /** Audit bus for session events. Default: none. */
   audit?: AuditBus;
   /** Diagnostics. Default: silent. */
@@ -82,6 +89,7 @@ export interface SessionConfig {
     | ((data: Readonly<Record<string, unknown>>) => string | undefined)
     | undefined;
   idpSession: Required<IdpSessionOptions> | undefined;
+  encryptionKey: Buffer | undefined;
   audit: AuditBus | undefined;
   logger: Logger;
   now: () => number;
@@ -97,6 +105,7 @@ const KNOWN_OPTIONS = [
   'headerBudgetBytes',
   'userIdOf',
   'idpSession',
+  'encryptionKey',
   'audit',
   'logger',
   'now',
@@ -140,6 +149,11 @@ function checkUserIdOf(value: unknown): SessionConfig['userIdOf'] {
   }
 
   throw configError(PACKAGE, 'userIdOf', 'must be a function');
+}
+
+function checkEncryptionKey(value: unknown): Buffer | undefined {
+  if (value === undefined || isSealingKey(value)) return value;
+  throw configError(PACKAGE, 'encryptionKey', 'must be a Buffer of 32 bytes');
 }
 
 function checkIdpSession(
@@ -219,6 +233,7 @@ export function normalizeSessionOptions(
     ),
     userIdOf: checkUserIdOf(options.userIdOf),
     idpSession: checkIdpSession(options.idpSession),
+    encryptionKey: checkEncryptionKey(options.encryptionKey),
     audit: optionalAuditBus(PACKAGE, options.audit),
     logger,
     now: options.now ?? Date.now,

@@ -16,11 +16,15 @@ import {
 } from './cookie.js';
 import { responseHeaderBytes } from './header-budget.js';
 import { isIdpSessionEnded } from './idp-session.js';
+import { open, seal } from './seal.js';
 import { normalizeSessionOptions } from './options.js';
 import type { SessionConfig, SessionOptions } from './options.js';
-import { Session } from './session.js';
+import { Session, loadRecord } from './session.js';
 import type { SessionContext, SessionState } from './session.js';
 import { createSessionId, storeKeyFor } from './session-id.js';
+
+/** The one field of a sealed session's stored data. */
+const SEALED_FIELD = 'portcullis.sealed';
 
 /** A session used again within this interval is not rewritten. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -45,6 +49,21 @@ function createContext(config: SessionConfig): SessionContext {
         state.createdAtMs + config.absoluteTimeoutSeconds * 1000 - now;
       const ttlMs = Math.min(config.idleTimeoutSeconds * 1000, absoluteLeftMs);
       return Math.max(1, Math.ceil(ttlMs / 1000));
+    },
+    seal(storeKey, json) {
+      if (config.encryptionKey === undefined) {
+        return JSON.parse(json) as Record<string, unknown>;
+      }
+      return { [SEALED_FIELD]: seal(config.encryptionKey, storeKey, json) };
+    },
+    unseal(storeKey, stored) {
+      if (config.encryptionKey === undefined) return stored;
+      const sealed = stored[SEALED_FIELD];
+      if (typeof sealed !== 'string') return undefined;
+      const json = open(config.encryptionKey, storeKey, sealed);
+      return json === undefined
+        ? undefined
+        : (JSON.parse(json) as Record<string, unknown>);
     },
     userIdOf(data) {
       const userId = config.userIdOf?.(data);
@@ -73,21 +92,22 @@ async function loadSession(
   cookieId: string | undefined,
 ): Promise<Session> {
   if (cookieId !== undefined) {
-    const record = await config.store.get(storeKeyFor(cookieId));
-    if (record !== undefined) {
+    const loaded = await loadRecord(context, cookieId);
+    if (loaded !== undefined) {
+      const { record, data } = loaded;
       const state: SessionState = {
         id: cookieId,
         createdAtMs: record.createdAtMs,
         lastSeenAtMs: record.lastSeenAtMs,
         persisted: true,
-        savedJson: JSON.stringify(record.data),
+        savedJson: JSON.stringify(data),
         destroyed: false,
       };
       const ended =
         config.idpSession !== undefined &&
-        (await isIdpSessionEnded(config.idpSession, record.data));
+        (await isIdpSessionEnded(config.idpSession, data));
       if (!ended && !isExpired(config, state)) {
-        return new Session(context, state, record.data);
+        return new Session(context, state, data);
       }
 
       await config.store.destroy(storeKeyFor(cookieId));

@@ -31,6 +31,13 @@ export interface SessionContext {
   ttlSecondsFor(state: SessionState): number;
   /** The user a session's data belongs to, for the store's index. */
   userIdOf(data: Readonly<Record<string, unknown>>): string | undefined;
+  /** Turns data into what the store keeps (sealed when so configured). */
+  seal(storeKey: string, json: string): Record<string, unknown>;
+  /** Reads what the store keeps; undefined when it cannot be opened. */
+  unseal(
+    storeKey: string,
+    stored: Record<string, unknown>,
+  ): Record<string, unknown> | undefined;
   onRegenerate(): void;
   onDestroy(): void;
 }
@@ -38,6 +45,25 @@ export interface SessionContext {
 function settle(promise: Promise<void>, cb: Callback | undefined) {
   if (cb !== undefined) promise.then(() => cb(), cb);
   return promise;
+}
+
+/**
+ * Reads a session's record and opens its data; undefined when the store
+ * has none, or holds data that cannot be opened (altered, or sealed under
+ * another key).
+ */
+export async function loadRecord(
+  context: SessionContext,
+  id: string,
+): Promise<
+  { record: SessionRecord; data: Record<string, unknown> } | undefined
+> {
+  const key = storeKeyFor(id);
+  const record = await context.store.get(key);
+  if (record === undefined) return undefined;
+
+  const data = context.unseal(key, record.data);
+  return data === undefined ? undefined : { record, data };
 }
 
 /** A server-side session; see the module comment for its contract. */
@@ -137,20 +163,16 @@ export class Session {
 
     const json = this.serialize();
     const now = this.#context.now();
-    const data = JSON.parse(json) as Record<string, unknown>;
+    const key = storeKeyFor(this.#state.id);
     const record: SessionRecord = {
-      data,
+      data: this.#context.seal(key, json),
       createdAtMs: this.#state.createdAtMs,
       lastSeenAtMs: now,
     };
-    const userId = this.#context.userIdOf(data);
+    const userId = this.#context.userIdOf({ ...this });
     if (userId !== undefined) record.userId = userId;
     const ttlSeconds = this.#context.ttlSecondsFor(this.#state);
-    await this.#context.store.set(
-      storeKeyFor(this.#state.id),
-      record,
-      ttlSeconds,
-    );
+    await this.#context.store.set(key, record, ttlSeconds);
     Object.assign(this.#state, {
       lastSeenAtMs: now,
       persisted: true,
@@ -161,18 +183,18 @@ export class Session {
   async #reload(): Promise<void> {
     if (this.#state.destroyed) return;
 
-    const record = await this.#context.store.get(storeKeyFor(this.#state.id));
+    const loaded = await loadRecord(this.#context, this.#state.id);
     this.#clear();
-    if (record === undefined) {
+    if (loaded === undefined) {
       Object.assign(this.#state, { persisted: false, savedJson: '{}' });
       return;
     }
 
-    Object.assign(this, record.data);
+    Object.assign(this, loaded.data);
     Object.assign(this.#state, {
       persisted: true,
-      savedJson: JSON.stringify(record.data),
-      lastSeenAtMs: record.lastSeenAtMs,
+      savedJson: JSON.stringify(loaded.data),
+      lastSeenAtMs: loaded.record.lastSeenAtMs,
     });
   }
 

@@ -38,6 +38,7 @@ export async function startDemo(withGoogle = false): Promise<RunningDemo> {
     baseUrl: url,
     providers,
     tokenEncryptionKey: randomBytes(32),
+    sessionEncryptionKey: randomBytes(32),
     publicDir: path.resolve(__dirname, '../../public'),
     testUsers: [{ email: 'alice@example.test', password: 'alice-password' }],
     logger: silentLogger,

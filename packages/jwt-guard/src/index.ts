@@ -6,6 +6,7 @@
 
 export { createVerifier } from './verifier.js';
 export type { Verifier, VerifyContext } from './verifier.js';
+export type { TokenCacheOptions, TokenCacheStats } from './token-cache.js';
 export { requireAuth } from './require-auth.js';
 export type { RequireAuthOptions } from './require-auth.js';
 export type {

@@ -37,6 +37,11 @@ import type { IssuerConfig, IssuerOptions } from './issuer-options.js';
 import { checkTimings, TIMING_KEYS } from './timing-options.js';
 import type { JwksTimings, JwksTimingOptions } from './timing-options.js';
 
+import {
+  DEFAULT_CACHE_MAX_BYTES,
+  DEFAULT_CACHE_MAX_ENTRIES,
+} from './token-cache.js';
+import type { TokenCacheOptions } from './token-cache.js';
 const PACKAGE_NAME = '@portcullis/jwt-guard';
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 const DEFAULT_MAX_TOKEN_BYTES = 8192;
@@ -74,6 +79,11 @@ export interface VerifierOptions extends JwksTimingOptions {
   maxTokenAgeSeconds?: number;
   /** Largest accepted token, in bytes. Default: 8192. */
   maxTokenBytes?: number;
+  /**
+   * The verified-token cache (see token-cache.ts): `false` turns it off;
+   * bounds default to 10000 tokens and 16 MiB. Default: on.
+   */
+  tokenCache?: false | TokenCacheOptions;
   /** Required `typ` header, such as `at+jwt`. Default: not checked. */
   requiredType?: string;
   /** `rfc9068`: `typ` at+jwt and the RFC 9068 claims. Default: none. */
@@ -111,6 +121,7 @@ export interface GuardConfig {
   readonly clockToleranceSeconds: number;
   readonly maxTokenAgeSeconds: number | undefined;
   readonly maxTokenBytes: number;
+  readonly tokenCache: Required<TokenCacheOptions> | undefined;
   readonly requiredType: string | undefined;
   readonly requiredClaims: readonly string[];
   readonly claimValues: Readonly<Record<string, readonly unknown[]>>;
@@ -135,6 +146,7 @@ export const VERIFIER_KEYS: readonly string[] = [
   'clockToleranceSeconds',
   'maxTokenAgeSeconds',
   'maxTokenBytes',
+  'tokenCache',
   'requiredType',
   'profile',
   'requiredClaims',
@@ -182,6 +194,32 @@ function nonNegativeInteger(path: string, value: unknown, fallback: number) {
   }
 
   return fail(path, 'must be a non-negative integer (seconds)');
+}
+
+function checkTokenCache(
+  value: unknown,
+): Required<TokenCacheOptions> | undefined {
+  if (value === false) return undefined;
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw configError(PACKAGE_NAME, 'tokenCache', 'must be false or an object');
+  }
+
+  const input = (value ?? {}) as TokenCacheOptions;
+  rejectUnknownKeys(PACKAGE_NAME, input, ['maxEntries', 'maxBytes']);
+  return {
+    maxEntries: positiveInteger(
+      PACKAGE_NAME,
+      'tokenCache.maxEntries',
+      input.maxEntries,
+      DEFAULT_CACHE_MAX_ENTRIES,
+    ),
+    maxBytes: positiveInteger(
+      PACKAGE_NAME,
+      'tokenCache.maxBytes',
+      input.maxBytes,
+      DEFAULT_CACHE_MAX_BYTES,
+    ),
+  };
 }
 
 /**
@@ -233,6 +271,7 @@ export function normalizeOptions(
       input.maxTokenBytes,
       DEFAULT_MAX_TOKEN_BYTES,
     ),
+    tokenCache: checkTokenCache(input.tokenCache),
     isRevoked: checkFunction<RevocationCheck>('isRevoked', input.isRevoked),
     denyList: checkDenyList(input.denyList),
     debugReasons: input.debugReasons === true,

@@ -27,6 +27,8 @@ import type { AuthContext } from './request-auth.js';
 import { checkDenyList, checkRevocation } from './revocation.js';
 import { readScopes } from './scopes.js';
 import { verifySignature } from './verify-signature.js';
+import { TokenCache } from './token-cache.js';
+import type { TokenCacheStats } from './token-cache.js';
 
 /** Per-call settings of {@link Verifier.verify}. */
 export interface VerifyContext {
@@ -62,6 +64,8 @@ export interface Verifier {
   preload(): Promise<void>;
   /** Stops background refresh timers. */
   close(): void;
+  /** Counters of the verified-token cache (zeros when it is off). */
+  cacheStats(): TokenCacheStats;
   /** The normalised configuration. */
   readonly config: GuardConfig;
 }
@@ -96,6 +100,13 @@ export function buildVerifier(config: GuardConfig): Verifier {
   const sources = createKeySources(config);
   const rulesOf = (issuer: string): ClaimRuleSet =>
     config.rules.get(issuer) ?? config;
+  const cache =
+    config.tokenCache === undefined
+      ? undefined
+      : new TokenCache(
+          config.tokenCache.maxEntries,
+          config.tokenCache.maxBytes,
+        );
   const introspector =
     config.introspection === undefined
       ? undefined
@@ -182,6 +193,60 @@ export function buildVerifier(config: GuardConfig): Verifier {
     await checkDpopProof(dpop, context.dpop, token, jkt, nowSeconds);
   }
 
+  function checkClaimsOf(
+    claims: Readonly<Record<string, unknown>>,
+    issuer: string,
+    nowMs: number,
+  ): void {
+    const entry = config.issuers.get(issuer);
+    checkClaims(
+      claims,
+      {
+        ...config,
+        ...rulesOf(issuer),
+        issuer,
+        audiences: entry?.audiences ?? [],
+      },
+      nowMs / 1000,
+    );
+  }
+
+  // A hit skips parsing and the signature, and only while the key that
+  // verified the token is still the issuer's key for its kid; everything
+  // that can change is checked again.
+  async function fromCache(
+    token: string,
+    nowMs: number,
+    context: VerifyContext,
+  ): Promise<AuthContext | undefined> {
+    const cached = cache?.get(token);
+    if (cached === undefined) return undefined;
+
+    const source = sources.get(cached.issuer);
+    const key = await source
+      ?.selectKey(cached.kid, cached.alg)
+      .catch(() => undefined);
+    if (key !== cached.key) {
+      cache?.delete(token);
+      return undefined;
+    }
+
+    try {
+      checkClaimsOf(cached.claims, cached.issuer, nowMs);
+    } catch (error) {
+      cache?.delete(token);
+      throw error;
+    }
+    return finish(
+      token,
+      cached.header,
+      cached.claims,
+      cached.issuer,
+      context,
+      nowMs / 1000,
+    );
+  }
+
   async function run(
     token: string,
     nowMs: number,
@@ -195,6 +260,9 @@ export function buildVerifier(config: GuardConfig): Verifier {
     if (introspector !== undefined && token.split('.').length !== 3) {
       return runIntrospection(token, nowMs, context);
     }
+
+    const hit = await fromCache(token, nowMs, context);
+    if (hit !== undefined) return hit;
 
     const parsed = parseToken(token);
     const issuer = config.issuers.get(parsed.claims.iss as string);
@@ -214,16 +282,15 @@ export function buildVerifier(config: GuardConfig): Verifier {
       throw new TokenRejectedError('JWT_GUARD_BAD_SIGNATURE');
     }
 
-    checkClaims(
-      parsed.claims,
-      {
-        ...config,
-        ...rulesOf(issuer.issuer),
-        issuer: issuer.issuer,
-        audiences: issuer.audiences,
-      },
-      nowMs / 1000,
-    );
+    checkClaimsOf(parsed.claims, issuer.issuer, nowMs);
+    cache?.set(token, {
+      header: parsed.header,
+      claims: parsed.claims,
+      issuer: issuer.issuer,
+      alg,
+      kid,
+      key,
+    });
     return finish(
       token,
       parsed.header,
@@ -245,6 +312,9 @@ export function buildVerifier(config: GuardConfig): Verifier {
 
   return Object.freeze({
     config,
+    cacheStats(): TokenCacheStats {
+      return cache?.stats() ?? { entries: 0, bytes: 0, hits: 0, misses: 0 };
+    },
     async verify(token: string, context: VerifyContext = {}) {
       const nowMs = context.now ?? config.clock();
       try {

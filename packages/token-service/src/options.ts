@@ -4,6 +4,8 @@
  * misconfigured application fails at startup.
  */
 
+import { randomBytes } from 'node:crypto';
+
 import type { JWK } from 'jose';
 
 import {
@@ -15,6 +17,10 @@ import {
   optionalLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
+import type { DenyList, RefreshTokenStore } from '@portcullis/stores';
+
+import { checkClients } from './client-config.js';
+import type { ClientConfig, NormalizedClient } from './client-config.js';
 
 import { PACKAGE_NAME } from './package-name.js';
 import { checkSigningKey } from './signing-key-shape.js';
@@ -23,6 +29,10 @@ import type { SigningAlgorithm } from './signing-key-shape.js';
 const DEFAULT_ALGORITHM: SigningAlgorithm = 'ES256';
 const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 300;
 const MAX_SAFE_ACCESS_TOKEN_TTL_SECONDS = 3600;
+const DEFAULT_REFRESH_IDLE_TTL_SECONDS = 14 * 24 * 3600;
+const DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS = 30 * 24 * 3600;
+const DEFAULT_REFRESH_GRACE_SECONDS = 5;
+const MIN_REFRESH_SECRET_LENGTH = 32;
 const JWKS_PATH = '/.well-known/jwks.json';
 const QUERY_OR_FRAGMENT = /[?#]/;
 
@@ -33,6 +43,14 @@ const KNOWN_OPTIONS = [
   'accessTokenTtlSeconds',
   'audit',
   'logger',
+  'audience',
+  'refreshTokens',
+  'denyList',
+  'refreshTokenSecret',
+  'refreshIdleTtlSeconds',
+  'refreshAbsoluteTtlSeconds',
+  'refreshGraceSeconds',
+  'clients',
 ] as const;
 
 /** Options of `createTokenService`. */
@@ -58,6 +76,32 @@ export interface TokenServiceOptions {
   audit?: AuditBus;
   /** Receives diagnostics; never a token or key. Default: silent. */
   logger?: Logger;
+  /**
+   * The `aud` of access tokens minted by `refresh` and the token endpoint,
+   * unless the family or the client names another. Default: none.
+   */
+  audience?: string;
+  /** Keeps refresh-token families. Required for refresh tokens. */
+  refreshTokens?: RefreshTokenStore;
+  /**
+   * Receives the `sid` of a family whose token was reused, and the `jti`
+   * of revoked access tokens. Default: none (nothing is deny-listed).
+   */
+  denyList?: DenyList;
+  /**
+   * Server secret (at least 32 characters) keying the HMAC that derives a
+   * refresh token's successor. Every instance needs the same one. Default:
+   * random per process.
+   */
+  refreshTokenSecret?: string;
+  /** Idle lifetime of a refresh-token family. Default: 14 days. */
+  refreshIdleTtlSeconds?: number;
+  /** Absolute lifetime of a refresh-token family. Default: 30 days. */
+  refreshAbsoluteTtlSeconds?: number;
+  /** How long a retried refresh gets the same successor. Default: 5. */
+  refreshGraceSeconds?: number;
+  /** Clients of the token endpoints. Default: none. */
+  clients?: readonly ClientConfig[];
 }
 
 /** The normalised, frozen options. */
@@ -69,6 +113,43 @@ export interface TokenServiceConfig {
   readonly accessTokenTtlSeconds: number;
   readonly audit: AuditBus | undefined;
   readonly logger: Logger;
+  readonly audience: string | undefined;
+  readonly refreshTokens: RefreshTokenStore | undefined;
+  readonly denyList: DenyList | undefined;
+  readonly refreshTokenSecret: Buffer;
+  readonly refreshTokenSecretGenerated: boolean;
+  readonly refreshIdleTtlSeconds: number;
+  readonly refreshAbsoluteTtlSeconds: number;
+  readonly refreshGraceSeconds: number;
+  readonly clients: ReadonlyMap<string, NormalizedClient>;
+}
+
+function checkStore<T>(name: string, value: unknown, methods: string[]): T {
+  const object = value as Record<string, unknown> | null;
+  if (methods.every((m) => typeof object?.[m] === 'function')) {
+    return value as T;
+  }
+
+  throw configError(PACKAGE_NAME, name, `must have ${methods.join(', ')}`);
+}
+
+function checkRefreshSecret(value: unknown): Buffer | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.length >= MIN_REFRESH_SECRET_LENGTH) {
+    return Buffer.from(value, 'utf8');
+  }
+
+  throw configError(
+    PACKAGE_NAME,
+    'refreshTokenSecret',
+    `must be a string of at least ${MIN_REFRESH_SECRET_LENGTH} characters`,
+  );
+}
+
+function checkAudience(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.length > 0) return value;
+  throw configError(PACKAGE_NAME, 'audience', 'must be a non-empty string');
 }
 
 function checkIssuer(value: unknown): string {
@@ -109,6 +190,21 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
   const input = options as Record<string, unknown>;
   const issuer = checkIssuer(input.issuer);
   const algorithm = checkAlgorithm(input.algorithm);
+  const secret = checkRefreshSecret(input.refreshTokenSecret);
+  const int = (name: string, fallback: number): number =>
+    positiveInteger(PACKAGE_NAME, name, input[name], fallback);
+  const idle = int('refreshIdleTtlSeconds', DEFAULT_REFRESH_IDLE_TTL_SECONDS);
+  const absolute = int(
+    'refreshAbsoluteTtlSeconds',
+    DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS,
+  );
+  if (idle > absolute) {
+    throw configError(
+      PACKAGE_NAME,
+      'refreshIdleTtlSeconds',
+      'must not exceed refreshAbsoluteTtlSeconds',
+    );
+  }
 
   return Object.freeze({
     issuer,
@@ -123,6 +219,29 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
     ),
     audit: optionalAuditBus(PACKAGE_NAME, input.audit),
     logger: optionalLogger(PACKAGE_NAME, input.logger),
+    audience: checkAudience(input.audience),
+    refreshTokens:
+      input.refreshTokens === undefined
+        ? undefined
+        : checkStore<RefreshTokenStore>('refreshTokens', input.refreshTokens, [
+            'create',
+            'rotate',
+            'revokeFamily',
+            'findByTokenHash',
+          ]),
+    denyList:
+      input.denyList === undefined
+        ? undefined
+        : checkStore<DenyList>('denyList', input.denyList, ['add', 'has']),
+    refreshTokenSecret: secret ?? randomBytes(32),
+    refreshTokenSecretGenerated: secret === undefined,
+    refreshIdleTtlSeconds: idle,
+    refreshAbsoluteTtlSeconds: absolute,
+    refreshGraceSeconds: int(
+      'refreshGraceSeconds',
+      DEFAULT_REFRESH_GRACE_SECONDS,
+    ),
+    clients: checkClients(input.clients),
   });
 }
 
@@ -136,6 +255,17 @@ export function warnAboutRiskyOptions(config: TokenServiceConfig): void {
     config.logger.warn(
       'signing key generated at start; tokens stop verifying after a ' +
         'restart and differ between instances',
+      { issuer: config.issuer },
+    );
+  }
+
+  if (
+    config.refreshTokens !== undefined &&
+    config.refreshTokenSecretGenerated
+  ) {
+    config.logger.warn(
+      'refreshTokenSecret generated at start; retried refreshes on other ' +
+        'instances or after a restart count as reuse',
       { issuer: config.issuer },
     );
   }

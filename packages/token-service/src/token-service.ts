@@ -11,6 +11,13 @@ import type { MintAccessToken } from './access-token.js';
 import { createJwksRouter } from './jwks-router.js';
 import { normalizeOptions, warnAboutRiskyOptions } from './options.js';
 import type { TokenServiceConfig, TokenServiceOptions } from './options.js';
+import { createRefreshGrant } from './refresh-grant.js';
+import type {
+  IssuedRefreshToken,
+  RefreshedTokens,
+  RefreshInput,
+  RefreshTokenInput,
+} from './refresh-grant.js';
 import { loadSigningKey } from './signing-key.js';
 
 /** A running token service. */
@@ -25,6 +32,22 @@ export interface TokenService {
    * @throws TypeError (as a rejection) when the input is malformed.
    */
   readonly mintAccessToken: MintAccessToken;
+  /**
+   * Starts a refresh-token family and returns its first token. Requires
+   * the `refreshTokens` option.
+   *
+   * @throws TypeError (as a rejection) when the input is malformed.
+   * @throws TemporarilyUnavailableError (503) when the store fails.
+   */
+  issueRefreshToken(input: RefreshTokenInput): Promise<IssuedRefreshToken>;
+  /**
+   * Rotates `refreshToken` for `clientId` and mints an access token.
+   *
+   * @throws InvalidGrantError (400) when the token is unknown, expired,
+   * revoked, another client's, or reused (the family is then revoked).
+   * @throws TemporarilyUnavailableError (503) when the store fails.
+   */
+  refresh(input: RefreshInput): Promise<RefreshedTokens>;
   /** The public signing keys, as a fresh copy; never a private member. */
   jwks(): { keys: JWK[] };
   /**
@@ -40,6 +63,8 @@ async function startTokenService(
   const key = await loadSigningKey(config.signingKey, config.algorithm);
   const jwks = { keys: [key.publicJwk] };
   const router = createJwksRouter(jwks);
+  const mintAccessToken = createAccessTokenMinter(config, key);
+  const grant = createRefreshGrant(config, mintAccessToken);
 
   config.logger.info('token service started', {
     issuer: config.issuer,
@@ -48,7 +73,9 @@ async function startTokenService(
   return Object.freeze({
     issuer: config.issuer,
     jwksUri: config.jwksUri,
-    mintAccessToken: createAccessTokenMinter(config, key),
+    mintAccessToken,
+    issueRefreshToken: grant.issueRefreshToken,
+    refresh: grant.refresh,
     jwks: () => structuredClone(jwks),
     router: () => router,
   });

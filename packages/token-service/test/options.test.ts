@@ -72,7 +72,17 @@ describe('normalizeOptions', () => {
         accessTokenTtlSeconds: 300,
         audit: undefined,
         logger: silentLogger,
+        audience: undefined,
+        refreshTokens: undefined,
+        denyList: undefined,
+        refreshTokenSecret: expect.any(Buffer),
+        refreshTokenSecretGenerated: true,
+        refreshIdleTtlSeconds: 14 * 24 * 3600,
+        refreshAbsoluteTtlSeconds: 30 * 24 * 3600,
+        refreshGraceSeconds: 5,
+        clients: new Map(),
       });
+      expect(config.refreshTokenSecret).toHaveLength(32);
       expect(Object.isFrozen(config)).toBe(true);
     });
 

@@ -47,8 +47,8 @@ describe('createTokenService', () => {
       ],
       [
         'an unknown option key',
-        { issuer: ISSUER, audience: AUDIENCE },
-        'audience',
+        { issuer: ISSUER, audiance: AUDIENCE },
+        'audiance',
       ],
     ])('throws synchronously for %s', (_, options, path) => {
       const attempt = () => createTokenService(options as never);

@@ -5,11 +5,11 @@
  * machine, progress on stderr, and markdown tables on stdout.
  *
  * Settings (environment): BENCH_MICRO_ROUNDS (5), BENCH_MICRO_MS (400),
- * BENCH_HTTP_ROUNDS (3), BENCH_HTTP_SECONDS (4), BENCH_CONNECTIONS (32).
+ * BENCH_HTTP_ROUNDS (5), BENCH_HTTP_SECONDS (3), BENCH_CONNECTIONS (32).
  */
 
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 
 import { GUARDS } from './jwt-guard/guards.js';
 import type { Guard } from './jwt-guard/guards.js';
@@ -18,7 +18,7 @@ import type { HttpResult } from './jwt-guard/http.js';
 import { ALGORITHMS, createKeys } from './jwt-guard/keys.js';
 import { runMicro } from './jwt-guard/micro.js';
 import type { MicroResult } from './jwt-guard/micro.js';
-import { rate, ratio, spread } from './jwt-guard/stats.js';
+import { median, rate, ratio, spread } from './jwt-guard/stats.js';
 
 function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -74,8 +74,8 @@ function httpTables(result: HttpResult): string {
     `| unguarded | — | ${rate(baseRps)} | 1.00 | ${base?.rounds.map(rate).join(', ') ?? ''} |`,
   ];
   const summary = [
-    '| alg | Portcullis req/s | fastest peer | its req/s | Portcullis / fastest peer |',
-    '| --- | ---: | --- | ---: | ---: |',
+    '| alg | Portcullis req/s | fastest peer (by median) | its req/s | Portcullis / peer (medians) | same-round ratios: median (min–max) |',
+    '| --- | ---: | --- | ---: | ---: | ---: |',
   ];
   for (const alg of ALGORITHMS) {
     let best: { guard: Guard; rps: number } | undefined;
@@ -97,10 +97,14 @@ function httpTables(result: HttpResult): string {
       }
     }
 
-    const ours = result.rps.get(`portcullis ${alg}`)?.median ?? Number.NaN;
-    if (best !== undefined) {
+    const ours = result.rps.get(`portcullis ${alg}`);
+    const peer = best && result.rps.get(`${best.guard} ${alg}`);
+    if (best !== undefined && ours !== undefined && peer !== undefined) {
+      // Each round loads every server once, so a same-round ratio compares
+      // figures taken a few seconds apart under similar machine load.
+      const paired = ours.rounds.map((v, i) => v / (peer.rounds[i] as number));
       summary.push(
-        `| ${alg} | ${rate(ours)} | ${NAMES[best.guard]} | ${rate(best.rps)} | ${ratio(ours / best.rps)} |`,
+        `| ${alg} | ${rate(ours.median)} | ${NAMES[best.guard]} | ${rate(best.rps)} | ${ratio(ours.median / best.rps)} | ${ratio(median(paired))} (${spread(paired)}) |`,
       );
     }
   }
@@ -115,11 +119,16 @@ async function main(): Promise<void> {
     millis: setting('BENCH_MICRO_MS', 400),
   };
   const http = {
-    rounds: setting('BENCH_HTTP_ROUNDS', 3),
-    seconds: setting('BENCH_HTTP_SECONDS', 4),
+    rounds: setting('BENCH_HTTP_ROUNDS', 5),
+    seconds: setting('BENCH_HTTP_SECONDS', 3),
     connections: setting('BENCH_CONNECTIONS', 32),
   };
   const machine = `${availableParallelism()} CPUs (${cpuModel()}), Node ${process.version}, ${process.platform} ${process.arch}`;
+  const load = (): string =>
+    loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+  const loadAtStart = load();
   progress(machine);
   const keys = createKeys();
 
@@ -135,7 +144,7 @@ async function main(): Promise<void> {
     `### HTTP (autocannon, ${http.connections} connections, median of ${http.rounds} rounds of ${http.seconds} s)\n\n${httpTables(httpResult)}\n\n`,
   );
   process.stdout.write(
-    `Non-2xx answers, errors or timeouts under load: ${httpResult.failures}. JWKS fetches: ${httpResult.jwksFetches}. Total time: ${Math.round((Date.now() - started) / 1000)} s.\n`,
+    `Non-2xx answers, errors or timeouts under load: ${httpResult.failures}. JWKS fetches: ${httpResult.jwksFetches}. Load average at start ${loadAtStart}, at end ${load()}. Total time: ${Math.round((Date.now() - started) / 1000)} s.\n`,
   );
 }
 

@@ -9,3 +9,16 @@ export type { TokenServiceOptions } from './options.js';
 export type { SigningAlgorithm } from './signing-key-shape.js';
 export type { IssuedAccessToken, MintAccessToken } from './access-token.js';
 export type { AccessTokenInput } from './access-token-input.js';
+export { hashClientSecret } from './client-secret.js';
+export type { ClientConfig, GrantType } from './client-config.js';
+export type {
+  IssuedRefreshToken,
+  RefreshedTokens,
+  RefreshInput,
+  RefreshTokenInput,
+} from './refresh-grant.js';
+export {
+  InvalidScopeError,
+  UnauthorizedClientError,
+  UnsupportedGrantTypeError,
+} from './oauth-errors.js';

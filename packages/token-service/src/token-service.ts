@@ -11,6 +11,7 @@ import type { MintAccessToken } from './access-token.js';
 import { createJwksRouter } from './jwks-router.js';
 import { normalizeOptions, warnAboutRiskyOptions } from './options.js';
 import type { TokenServiceConfig, TokenServiceOptions } from './options.js';
+import { createOwnTokenVerifier } from './access-token-verifier.js';
 import { createRefreshGrant } from './refresh-grant.js';
 import type {
   IssuedRefreshToken,
@@ -19,6 +20,7 @@ import type {
   RefreshTokenInput,
 } from './refresh-grant.js';
 import { loadSigningKey } from './signing-key.js';
+import { createTokenEndpoints } from './token-endpoints.js';
 
 /** A running token service. */
 export interface TokenService {
@@ -55,6 +57,14 @@ export interface TokenService {
    * the issuer URL.
    */
   router(): Router;
+  /**
+   * A router with `POST /token`, `POST /revoke`, `POST /introspect`,
+   * `GET /.well-known/oauth-authorization-server` and the JWKS; mount it at
+   * the path of the issuer URL. Created once, on first call.
+   *
+   * @throws TypeError when a `client_credentials` client has no audience.
+   */
+  tokenEndpoints(): Router;
 }
 
 async function startTokenService(
@@ -65,6 +75,17 @@ async function startTokenService(
   const router = createJwksRouter(jwks);
   const mintAccessToken = createAccessTokenMinter(config, key);
   const grant = createRefreshGrant(config, mintAccessToken);
+  let endpoints: Router | undefined;
+  const tokenEndpoints = (): Router => {
+    endpoints ??= createTokenEndpoints({
+      config,
+      mint: mintAccessToken,
+      grant,
+      verify: createOwnTokenVerifier(config.issuer, jwks, key.algorithm),
+      jwksRouter: router,
+    });
+    return endpoints;
+  };
 
   config.logger.info('token service started', {
     issuer: config.issuer,
@@ -78,6 +99,7 @@ async function startTokenService(
     refresh: grant.refresh,
     jwks: () => structuredClone(jwks),
     router: () => router,
+    tokenEndpoints,
   });
 }
 

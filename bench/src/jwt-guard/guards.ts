@@ -8,17 +8,28 @@ import type { Algorithm } from './keys.js';
 export type Guard =
   | 'unguarded'
   | 'portcullis'
+  | 'portcullis-cached'
   | 'oauth2-jwt-bearer'
   | 'express-jwt'
   | 'passport-jwt';
 
-/** The guarded contenders, Portcullis first. */
+/**
+ * The guarded contenders, Portcullis first: `portcullis` with its
+ * verified-token cache off (a signature check per request, like every
+ * peer), `portcullis-cached` with the default options (cache on).
+ */
 export const GUARDS: readonly Guard[] = [
   'portcullis',
+  'portcullis-cached',
   'oauth2-jwt-bearer',
   'express-jwt',
   'passport-jwt',
 ];
+
+/** Whether `guard` is one of Portcullis's. */
+export function isPortcullis(guard: Guard): boolean {
+  return guard === 'portcullis' || guard === 'portcullis-cached';
+}
 
 /** The first word of a benchmark server's ready line. */
 export const READY_PREFIX = 'JWT_GUARD_BENCH_READY';

@@ -52,6 +52,15 @@ function guardFor(name: Guard): RequestHandler | undefined {
         jwksUri,
         algorithms: [alg],
         preload: true,
+        tokenCache: false,
+      });
+    case 'portcullis-cached':
+      return requireAuth({
+        issuer,
+        audience,
+        jwksUri,
+        algorithms: [alg],
+        preload: true,
       });
     case 'oauth2-jwt-bearer':
       // `issuer` and `jwksUri` given directly: no discovery, so the http

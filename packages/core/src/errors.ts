@@ -12,7 +12,9 @@ export type AuthErrorCode =
   | 'insufficient_scope'
   | 'invalid_grant'
   | 'invalid_client'
+  | 'invalid_scope'
   | 'unauthorized_client'
+  | 'unsupported_grant_type'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable';

@@ -112,7 +112,14 @@ async function main(): Promise<void> {
     const label =
       route === '/write' ? 'writes the session' : 'reads the session';
     lines.push(
-      `| \`${route}\` (${label}) | ${ours.toFixed(0)} | ${theirs.toFixed(0)} | ${(ours / theirs).toFixed(2)} |`,
+      [
+        '',
+        ` \`${route}\` (${label}) `,
+        ` ${ours.toFixed(0)} `,
+        ` ${theirs.toFixed(0)} `,
+        ` ${(ours / theirs).toFixed(2)} `,
+        '',
+      ].join('|'),
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -57,7 +57,8 @@ export function homePage(
         p.name === 'google'
           ? 'Sign in with Google'
           : `Sign in with ${p.displayName}`;
-      return `<a class="button" id="login-${esc(p.name)}" href="${esc(p.loginPath)}">${esc(label)}</a>`;
+      const id = `login-${esc(p.name)}`;
+      return `<a class="button" id="${id}" href="${esc(p.loginPath)}">${esc(label)}</a>`;
     })
     .join('\n');
   const rows = testUsers

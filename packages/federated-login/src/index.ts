@@ -1,4 +1,7 @@
-/** Sign in with Google, Microsoft, GitHub or any OpenID Connect / OAuth 2.0 provider, for Express. */
+/**
+ * Sign in with Google, Microsoft, GitHub or any OpenID Connect / OAuth 2.0
+ * provider, for Express.
+ */
 
 export { createFederatedLogin } from './federated-login.js';
 export type {

@@ -29,7 +29,7 @@ node scripts/check-dist.mjs
 
 echo "test: running the suites"
 status=0
-pnpm exec turbo run test --concurrency=2 --output-logs=full || status=$?
+pnpm exec turbo run test --concurrency=2 --continue --output-logs=full || status=$?
 
 node scripts/summarize-tests.cjs || status=1
 exit "$status"

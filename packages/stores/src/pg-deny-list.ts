@@ -54,6 +54,11 @@ export function createPgDenyList(context: PgContext): DenyList {
     let client: PoolClient | undefined;
     const active = (): boolean =>
       !stopped && !(pool as { ending?: boolean }).ending;
+    // Releasing the connection closes it asynchronously: notifications
+    // still arriving after unsubscribe are dropped here.
+    const deliver: DenyListListener = (key) => {
+      if (!stopped) listener(key);
+    };
 
     // A broken LISTEN connection is replaced; notifications sent meanwhile
     // are lost, so the listener is told to clear its cache.
@@ -62,11 +67,11 @@ export function createPgDenyList(context: PgContext): DenyList {
       if (active()) setTimeout(reconnect, RECONNECT_DELAY_MS).unref();
     };
     const reconnect = (): void => {
-      listen(listener, onBroken).then(
+      listen(deliver, onBroken).then(
         (fresh) => {
           if (!active()) return fresh.release(true);
           client = fresh;
-          listener(undefined);
+          deliver(undefined);
         },
         () => {
           if (active()) setTimeout(reconnect, RECONNECT_DELAY_MS).unref();
@@ -74,7 +79,7 @@ export function createPgDenyList(context: PgContext): DenyList {
       );
     };
 
-    client = await listen(listener, onBroken);
+    client = await listen(deliver, onBroken);
     return async () => {
       stopped = true;
       const current = client;

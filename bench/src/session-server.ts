@@ -19,7 +19,10 @@ import { createRedisStores } from '@portcullis/stores';
 const ORIGIN = 'http://127.0.0.1';
 
 async function portcullisSessions(url: string): Promise<RequestHandler> {
-  const client = new Redis(url, { commandTimeout: 2000 });
+  const client = new Redis(url, {
+    commandTimeout: 2000,
+    enableAutoPipelining: true,
+  });
   const stores = createRedisStores({ client, keyPrefix: 'bench:pc:' });
   return createSessionMiddleware({ store: stores.sessions, origin: ORIGIN });
 }

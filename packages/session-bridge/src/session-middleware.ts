@@ -143,7 +143,7 @@ async function commit(
 
   if (!state.destroyed && !(empty && !state.persisted)) {
     if (!state.persisted || json !== state.savedJson || stale) {
-      await session.save();
+      await session.saveSerialized(json);
     }
   }
 

@@ -119,7 +119,7 @@ export class Session {
 
   /** Writes the session to the store now instead of at the response's end. */
   save(cb?: Callback): Promise<void> {
-    return settle(this.#save(), cb);
+    return settle(this.#save(this.serialize()), cb);
   }
 
   /**
@@ -158,10 +158,14 @@ export class Session {
     this.#context.onRegenerate();
   }
 
-  async #save(): Promise<void> {
+  /** Saves data the caller has just serialised (the middleware's commit). */
+  saveSerialized(json: string): Promise<void> {
+    return this.#save(json);
+  }
+
+  async #save(json: string): Promise<void> {
     if (this.#state.destroyed) return;
 
-    const json = this.serialize();
     const now = this.#context.now();
     const key = storeKeyFor(this.#state.id);
     const record: SessionRecord = {

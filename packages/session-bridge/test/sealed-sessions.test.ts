@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createMemorySessionStore } from '@portcullis/stores';
 import type { SessionRecord, SessionStore } from '@portcullis/stores';
 
+import { createSessionManager } from '../src/index.js';
 import { buildApp, sessionCookie } from './helpers/app.js';
 
 /** A memory store that lets the test read and tamper with its records. */
@@ -70,6 +71,22 @@ describe('sessions sealed at rest', () => {
 
     const read = await request(app).get('/read').set('Cookie', victim);
     expect(read.body).toEqual({ data: {} });
+  });
+
+  it('still indexes sealed sessions by user', async () => {
+    const store = createMemorySessionStore();
+    const app = buildApp(
+      {
+        encryptionKey: randomBytes(32),
+        userIdOf: (data) => data.user as string | undefined,
+      },
+      store,
+    );
+    await request(app).post('/login');
+
+    await expect(
+      createSessionManager({ store }).listForUser('alice'),
+    ).resolves.toHaveLength(1);
   });
 
   it('rejects a key that is not 32 bytes at startup', () => {

@@ -129,7 +129,9 @@ async function main(): Promise<void> {
     seconds: setting('BENCH_HTTP_SECONDS', 3),
     connections: setting('BENCH_CONNECTIONS', 32),
   };
-  const machine = `${availableParallelism()} CPUs (${cpuModel()}), Node ${process.version}, ${process.platform} ${process.arch}`;
+  const cpus = `${availableParallelism()} CPUs (${cpuModel()})`;
+  const runtime = `Node ${process.version}, ${process.platform} ${process.arch}`;
+  const machine = `${cpus}, ${runtime}`;
   const load = (): string =>
     loadavg()
       .map((v) => v.toFixed(2))

@@ -9,6 +9,8 @@ export type Guard =
   | 'unguarded'
   | 'portcullis'
   | 'portcullis-cached'
+  | 'portcullis-event-loop'
+  | 'portcullis-thread-pool'
   | 'oauth2-jwt-bearer'
   | 'express-jwt'
   | 'passport-jwt';
@@ -28,7 +30,7 @@ export const GUARDS: readonly Guard[] = [
 
 /** Whether `guard` is one of Portcullis's. */
 export function isPortcullis(guard: Guard): boolean {
-  return guard === 'portcullis' || guard === 'portcullis-cached';
+  return guard.startsWith('portcullis');
 }
 
 /** The first word of a benchmark server's ready line. */

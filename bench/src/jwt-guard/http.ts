@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { GUARDS, READY_PREFIX, supports } from './guards.js';
 import type { Guard } from './guards.js';
 import { startJwksServer } from './jwks-server.js';
-import { ALGORITHMS, AUDIENCE, signToken } from './keys.js';
+import { ALGORITHMS, AUDIENCE, signTokenPool } from './keys.js';
 import type { Algorithm, BenchKey } from './keys.js';
 import { median } from './stats.js';
 
@@ -30,12 +30,23 @@ export interface HttpSettings {
   readonly connections: number;
   readonly seconds: number;
   readonly rounds: number;
+  /** Run only the loads whose label contains one of these. */
+  readonly only: readonly string[];
 }
 
-/** One server: a guard and an algorithm (none for the unguarded route). */
+/**
+ * What each request of a load carries: no Authorization header, the same
+ * token every time (a client reusing its access token), or a token never
+ * seen before (a pool larger than the guard's verified-token cache, sent
+ * round-robin, so that every request misses the cache).
+ */
+export type TokenMode = 'none' | 'same' | 'fresh';
+
+/** One load: a guard, the algorithm of its tokens and the token mode. */
 export interface Target {
   readonly guard: Guard;
-  readonly alg: Algorithm | undefined;
+  readonly alg: Algorithm;
+  readonly tokens: TokenMode;
   readonly label: string;
 }
 
@@ -51,9 +62,12 @@ export interface HttpResult {
 interface Running {
   readonly target: Target;
   readonly url: string;
-  readonly token: string | undefined;
+  readonly pool: readonly string[];
   readonly child: ChildProcess;
 }
+
+/** Tokens per algorithm in the fresh-token pool: above the cache bound. */
+export const POOL_SIZE = 12_000;
 
 function startServer(
   target: Target,
@@ -115,13 +129,14 @@ function authHeaders(token: string | undefined): Record<string, string> {
 // Checks that the guard admits the token and refuses a tampered one and a
 // request without one, so the figures measure a guard that works.
 async function checkGuard(server: Running): Promise<void> {
-  const good = await fetch(server.url, { headers: authHeaders(server.token) });
+  const token = server.pool[0];
+  const good = await fetch(server.url, { headers: authHeaders(token) });
   if (good.status !== 200) {
     throw new Error(`${server.target.label}: good token got ${good.status}`);
   }
 
-  if (server.token === undefined) return;
-  const [head, body, signature] = server.token.split('.') as [
+  if (token === undefined || server.target.guard === 'unguarded') return;
+  const [head, body, signature] = token.split('.') as [
     string,
     string,
     string,
@@ -141,32 +156,64 @@ async function load(
   connections: number,
   seconds: number,
 ): Promise<{ rps: number; failures: number }> {
-  const result = await autocannon({
+  const { pool } = server;
+  const options: autocannon.Options = {
     url: server.url,
     connections,
     duration: seconds,
-    headers: authHeaders(server.token),
-  });
+    headers: authHeaders(pool[0]),
+  };
+  if (server.target.tokens === 'fresh') {
+    let next = 0;
+    options.requests = [
+      {
+        method: 'GET',
+        setupRequest(request) {
+          const token = pool[next % pool.length] as string;
+          next += 1;
+          return { ...request, headers: authHeaders(token) };
+        },
+      },
+    ];
+  }
+
+  const result = await autocannon(options);
   return {
     rps: result.requests.average,
     failures: result.non2xx + result.errors + result.timeouts,
   };
 }
 
-/** The servers of the benchmark: unguarded, then guard × algorithm. */
-export function targetsOf(): Target[] {
+function target(guard: Guard, alg: Algorithm, tokens: TokenMode): Target {
+  const label =
+    guard === 'unguarded' ? `unguarded ${tokens}` : `${guard} ${alg} ${tokens}`;
+  return { guard, alg, tokens, label };
+}
+
+/**
+ * The loads of the benchmark: the unguarded route three ways (the two with
+ * a token are the bases of the warm and fresh rows: same request bytes and
+ * the same load-generator work), then per algorithm Portcullis warm,
+ * Portcullis fresh, and each peer on fresh tokens (no peer caches).
+ * `only` keeps the labels that contain one of its entries.
+ */
+export function targetsOf(only: readonly string[] = []): Target[] {
   const targets: Target[] = [
-    { guard: 'unguarded', alg: undefined, label: 'unguarded' },
+    target('unguarded', 'ES256', 'none'),
+    target('unguarded', 'ES256', 'same'),
+    target('unguarded', 'ES256', 'fresh'),
   ];
   for (const alg of ALGORITHMS) {
+    targets.push(target('portcullis-cached', alg, 'same'));
     for (const guard of GUARDS) {
-      if (supports(guard, alg)) {
-        targets.push({ guard, alg, label: `${guard} ${alg}` });
+      if (guard !== 'portcullis' && supports(guard, alg)) {
+        targets.push(target(guard, alg, 'fresh'));
       }
     }
   }
 
-  return targets;
+  if (only.length === 0) return targets;
+  return targets.filter((t) => only.some((o) => t.label.includes(o)));
 }
 
 /** Runs the HTTP benchmark and stops every server it started. */
@@ -176,19 +223,20 @@ export async function runHttp(
   progress: (line: string) => void,
 ): Promise<HttpResult> {
   const jwks = await startJwksServer(ALGORITHMS.map((alg) => keys[alg].jwk));
-  const tokens = {} as Record<Algorithm, string>;
+  const pools = {} as Record<Algorithm, string[]>;
   for (const alg of ALGORITHMS) {
-    tokens[alg] = await signToken(keys[alg], jwks.issuer);
+    progress(`signing ${POOL_SIZE} ${alg} tokens`);
+    pools[alg] = signTokenPool(keys[alg], jwks.issuer, POOL_SIZE);
   }
 
-  const targets = targetsOf();
+  const targets = targetsOf(settings.only);
   const running: Running[] = [];
   try {
     const started = await Promise.allSettled(
       targets.map((target) =>
         startServer(target, {
           BENCH_GUARD: target.guard,
-          BENCH_ALG: target.alg ?? 'ES256',
+          BENCH_ALG: target.alg,
           BENCH_ISSUER: jwks.issuer,
           BENCH_JWKS_URI: jwks.jwksUri,
           BENCH_AUDIENCE: AUDIENCE,
@@ -197,7 +245,7 @@ export async function runHttp(
             target,
             child,
             url: `http://127.0.0.1:${port}/api/me`,
-            token: target.alg === undefined ? undefined : tokens[target.alg],
+            pool: target.tokens === 'none' ? [] : pools[target.alg],
           });
         }),
       ),

@@ -45,6 +45,12 @@ function guardFor(name: Guard): RequestHandler | undefined {
   switch (name) {
     case 'unguarded':
       return undefined;
+    case ('noop' as Guard):
+      return (_req, _res, next) => next();
+    case ('noop-async' as Guard):
+      return (_req, _res, next) => {
+        void Promise.resolve().then(() => next());
+      };
     case 'portcullis':
       return requireAuth({
         issuer,
@@ -61,6 +67,17 @@ function guardFor(name: Guard): RequestHandler | undefined {
         jwksUri,
         algorithms: [alg],
         preload: true,
+      });
+    case 'portcullis-event-loop':
+    case 'portcullis-thread-pool':
+      return requireAuth({
+        issuer,
+        audience,
+        jwksUri,
+        algorithms: [alg],
+        preload: true,
+        signatureThread:
+          name === 'portcullis-event-loop' ? 'event-loop' : 'thread-pool',
       });
     case 'oauth2-jwt-bearer':
       // `issuer` and `jwksUri` given directly: no discovery, so the http
@@ -131,3 +148,4 @@ const server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${READY_PREFIX} ${JSON.stringify({ port })}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
+process.on('SIGINT', () => process.exit(0));

@@ -21,6 +21,12 @@ export interface KeySource {
    * @throws GuardUnavailableError (503) when the keys cannot be loaded.
    */
   selectKey(kid: string | undefined, alg: string): Promise<KeyObject>;
+  /**
+   * The key set as it is now, when it can be used without waiting (loaded
+   * and younger than the refresh age); undefined otherwise. The same
+   * object is returned until the set is replaced.
+   */
+  freshSet(): KeySet | undefined;
   /** Loads the keys now; resolves when they are ready. */
   preload(): Promise<void>;
   /** Stops any background refresh. */
@@ -35,6 +41,7 @@ export function createStaticKeySource(set: KeySet): KeySource {
       if ('found' in lookup) return lookup.found;
       throw lookupFailure(lookup.missing);
     },
+    freshSet: () => set,
     async preload() {},
     close() {},
   };
@@ -46,12 +53,14 @@ export function createStaticKeySource(set: KeySet): KeySource {
  */
 export function createSecretKeySource(secret: Uint8Array): KeySource {
   const key: KeyObject = createSecretKey(secret);
+  const set: KeySet = { entries: [{ kid: undefined, alg: undefined, key }] };
 
   return {
     async selectKey(_kid, alg) {
       if (keyFitsAlgorithm(key, alg)) return key;
       throw new TokenRejectedError('JWT_GUARD_KEY_ALG_MISMATCH');
     },
+    freshSet: () => set,
     async preload() {},
     close() {},
   };

@@ -42,6 +42,8 @@ import {
   DEFAULT_CACHE_MAX_ENTRIES,
 } from './token-cache.js';
 import type { TokenCacheOptions } from './token-cache.js';
+import { SIGNATURE_THREADS } from './signature-thread.js';
+import type { SignatureThread } from './signature-thread.js';
 const PACKAGE_NAME = '@portcullis/jwt-guard';
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 const DEFAULT_MAX_TOKEN_BYTES = 8192;
@@ -84,6 +86,14 @@ export interface VerifierOptions extends JwksTimingOptions {
    * bounds default to 10000 tokens and 16 MiB. Default: on.
    */
   tokenCache?: false | TokenCacheOptions;
+  /**
+   * Where a signature is checked: `event-loop` (synchronous node:crypto),
+   * `thread-pool` (node:crypto's callback form on libuv's thread pool), or
+   * `auto`: the faster of the two for each algorithm, as measured by the
+   * benchmark (see signature-thread.ts). HMAC always runs on the event
+   * loop. Default: `auto`.
+   */
+  signatureThread?: SignatureThread;
   /** Required `typ` header, such as `at+jwt`. Default: not checked. */
   requiredType?: string;
   /** `rfc9068`: `typ` at+jwt and the RFC 9068 claims. Default: none. */
@@ -122,6 +132,7 @@ export interface GuardConfig {
   readonly maxTokenAgeSeconds: number | undefined;
   readonly maxTokenBytes: number;
   readonly tokenCache: Required<TokenCacheOptions> | undefined;
+  readonly signatureThread: SignatureThread;
   readonly requiredType: string | undefined;
   readonly requiredClaims: readonly string[];
   readonly claimValues: Readonly<Record<string, readonly unknown[]>>;
@@ -147,6 +158,7 @@ export const VERIFIER_KEYS: readonly string[] = [
   'maxTokenAgeSeconds',
   'maxTokenBytes',
   'tokenCache',
+  'signatureThread',
   'requiredType',
   'profile',
   'requiredClaims',
@@ -194,6 +206,19 @@ function nonNegativeInteger(path: string, value: unknown, fallback: number) {
   }
 
   return fail(path, 'must be a non-negative integer (seconds)');
+}
+
+function checkSignatureThread(value: unknown): SignatureThread {
+  if (value === undefined) return 'auto';
+  if (SIGNATURE_THREADS.includes(value as SignatureThread)) {
+    return value as SignatureThread;
+  }
+
+  throw configError(
+    PACKAGE_NAME,
+    'signatureThread',
+    `must be one of ${SIGNATURE_THREADS.join(', ')}`,
+  );
 }
 
 function checkTokenCache(
@@ -272,6 +297,7 @@ export function normalizeOptions(
       DEFAULT_MAX_TOKEN_BYTES,
     ),
     tokenCache: checkTokenCache(input.tokenCache),
+    signatureThread: checkSignatureThread(input.signatureThread),
     isRevoked: checkFunction<RevocationCheck>('isRevoked', input.isRevoked),
     denyList: checkDenyList(input.denyList),
     debugReasons: input.debugReasons === true,

@@ -138,6 +138,10 @@ export function createRemoteKeySource(
 
   return {
     selectKey,
+    freshSet() {
+      if (current === undefined) return undefined;
+      return clock() - lastSuccessMs < options.maxAgeMs ? current : undefined;
+    },
     async preload() {
       await refresh();
     },

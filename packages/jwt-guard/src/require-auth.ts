@@ -9,7 +9,7 @@ import type { NextFunction, Request, RequestHandler } from 'express';
 import { configError } from '@portcullis/core';
 
 import { MissingTokenError } from './errors.js';
-import { extractCredentials } from './extract-token.js';
+import { checkTokenSyntax, extractCredentials } from './extract-token.js';
 import type { Credentials } from './extract-token.js';
 import { toAuthError } from './map-error.js';
 import { normalizeOptions } from './options.js';
@@ -18,6 +18,7 @@ import type { DpopRequest } from './dpop.js';
 import { certificateDer, checkMtls } from './mtls.js';
 import type { MtlsOptions } from './mtls.js';
 import { reportAccepted, reportRefused } from './report.js';
+import type { AuthContext } from './request-auth.js';
 import { buildVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
 
@@ -126,6 +127,7 @@ export function requireAuth(options: RequireAuthOptions): RequestHandler {
         req.headers.authorization,
         config.maxTokenBytes,
         schemes,
+        false,
       );
     } catch (error) {
       fail(error, next);
@@ -143,6 +145,28 @@ export function requireAuth(options: RequireAuthOptions): RequestHandler {
 
     const requireCertificateBinding = mtls.required;
     const context = { scheme, dpop, certificate, requireCertificateBinding };
+    // A cached token that needs no I/O is answered in this same turn.
+    let cached: AuthContext | undefined;
+    try {
+      cached = verifier.verifyCached(token, context);
+    } catch (error) {
+      next(toAuthError(error));
+      return;
+    }
+
+    if (cached !== undefined) {
+      req.auth = cached;
+      next();
+      return;
+    }
+
+    try {
+      checkTokenSyntax(token);
+    } catch (error) {
+      fail(error, next);
+      return;
+    }
+
     verifier.verify(token, context).then(
       (auth) => {
         req.auth = auth;

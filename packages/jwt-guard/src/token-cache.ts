@@ -10,18 +10,25 @@
 
 import type { KeyObject } from 'node:crypto';
 
+import type { KeySet } from './key-set.js';
+import type { AuthContext } from './request-auth.js';
+
 /** Default bounds of the cache. */
 export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
 export const DEFAULT_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
-/** What a hit gives back: the parse result and the key that verified it. */
+/**
+ * What a hit gives back: the frozen context handed to the application
+ * (the same object on every hit; its header and claims are deeply frozen),
+ * the key that verified the token and the key set it was found in.
+ */
 export interface CachedToken {
-  readonly header: Readonly<Record<string, unknown>>;
-  readonly claims: Readonly<Record<string, unknown>>;
-  readonly issuer: string;
+  readonly auth: AuthContext;
   readonly alg: string;
   readonly kid: string | undefined;
   readonly key: KeyObject;
+  /** The set the key was last confirmed in; a newer set is looked up. */
+  keySet: KeySet | undefined;
 }
 
 /** Counters for metrics and tests. */
@@ -46,9 +53,21 @@ function costOf(token: string): number {
   return token.length * 2 * 3;
 }
 
-/** A bounded LRU of verified tokens. */
+interface Slot {
+  readonly entry: CachedToken;
+  /** Used since eviction last passed it. */
+  recent: boolean;
+}
+
+/**
+ * A bounded cache of verified tokens, evicting in least-recently-used
+ * order approximated by the CLOCK rule: a hit only marks its slot, and
+ * eviction gives a marked slot a second pass (clears the mark and moves it
+ * to the young end) before evicting the oldest unmarked one. A hit then
+ * costs one lookup and a flag write instead of a reinsertion.
+ */
 export class TokenCache {
-  readonly #entries = new Map<string, CachedToken>();
+  readonly #entries = new Map<string, Slot>();
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   #bytes = 0;
@@ -60,17 +79,25 @@ export class TokenCache {
     this.#maxBytes = maxBytes;
   }
 
+  /** The entry of `token`, counted as a hit or a miss. */
   get(token: string): CachedToken | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) {
-      this.#misses += 1;
-      return undefined;
-    }
-
-    this.#hits += 1;
-    this.#entries.delete(token);
-    this.#entries.set(token, entry);
+    const entry = this.peek(token);
+    if (entry === undefined) this.#misses += 1;
+    else this.hit(token, entry);
     return entry;
+  }
+
+  /** The entry of `token`, neither counted nor marked. */
+  peek(token: string): CachedToken | undefined {
+    return this.#entries.get(token)?.entry;
+  }
+
+  /** Counts a hit on an entry from {@link peek} and marks it recent. */
+  hit(token: string, _entry: CachedToken): void {
+    const slot = this.#entries.get(token);
+    if (slot === undefined) return;
+    this.#hits += 1;
+    slot.recent = true;
   }
 
   set(token: string, entry: CachedToken): void {
@@ -78,15 +105,32 @@ export class TokenCache {
     if (cost > this.#maxBytes) return;
 
     this.delete(token);
-    this.#entries.set(token, entry);
+    this.#entries.set(token, { entry, recent: false });
     this.#bytes += cost;
-    for (const oldest of this.#entries.keys()) {
+    this.#evict();
+  }
+
+  // A new entry starts unmarked, so a flood of tokens seen once evicts
+  // each other before it evicts tokens in use. Each marked slot is moved
+  // at most once per call, so this ends.
+  #evict(): void {
+    let passes = this.#entries.size;
+    for (const [oldest, slot] of this.#entries) {
       if (
         this.#entries.size <= this.#maxEntries &&
         this.#bytes <= this.#maxBytes
       ) {
-        break;
+        return;
       }
+
+      if (slot.recent && passes > 0) {
+        passes -= 1;
+        slot.recent = false;
+        this.#entries.delete(oldest);
+        this.#entries.set(oldest, slot);
+        continue;
+      }
+
       this.delete(oldest);
     }
   }

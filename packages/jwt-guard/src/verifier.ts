@@ -9,6 +9,7 @@ import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import type { AuthError } from '@portcullis/core';
 
 import type { ClaimRuleSet } from './claim-options.js';
+import type { ClaimRules } from './claims.js';
 import { checkHeader } from './check-header.js';
 import { checkClaims } from './claims.js';
 import { checkDpopProof } from './dpop.js';
@@ -26,9 +27,12 @@ import { reportAccepted, reportRefused } from './report.js';
 import type { AuthContext } from './request-auth.js';
 import { checkDenyList, checkRevocation } from './revocation.js';
 import { readScopes } from './scopes.js';
-import { verifySignature } from './verify-signature.js';
+import { onThreadPool } from './signature-thread.js';
+import { verifySignature, verifySignatureAsync } from './verify-signature.js';
 import { TokenCache } from './token-cache.js';
-import type { TokenCacheStats } from './token-cache.js';
+import type { CachedToken, TokenCacheStats } from './token-cache.js';
+import { deepFreeze } from './deep-freeze.js';
+import { lookupKey } from './key-set.js';
 
 /** Per-call settings of {@link Verifier.verify}. */
 export interface VerifyContext {
@@ -60,6 +64,15 @@ export interface Verifier {
    * answer.
    */
   verify(token: string, context?: VerifyContext): Promise<AuthContext>;
+  /**
+   * Answers from the verified-token cache without waiting, when the token
+   * is cached and nothing left to check needs I/O (no `isRevoked`, no
+   * `denyList`, no DPoP proof, keys fresh). Returns undefined when it
+   * cannot answer so: call `verify` then.
+   *
+   * @throws the errors of `verify` when the cached token is now refused.
+   */
+  verifyCached(token: string, context?: VerifyContext): AuthContext | undefined;
   /** Fetches every remote JWKS now; rejects when one cannot be loaded. */
   preload(): Promise<void>;
   /** Stops background refresh timers. */
@@ -139,53 +152,74 @@ export function buildVerifier(config: GuardConfig): Verifier {
       },
       now,
     );
-    return finish(token, {}, claims, issuer.issuer, context, now);
+    const auth = buildContext(token, {}, { ...claims }, issuer.issuer);
+    await checkDynamic(auth, context, now);
+    return auth;
   }
 
-  async function finish(
+  // The context handed to the application: frozen, with header and claims
+  // frozen all the way down, since a cache hit hands out the same object.
+  function buildContext(
     token: string,
-    header: Record<string, unknown>,
+    header: Readonly<Record<string, unknown>>,
     claims: Readonly<Record<string, unknown>>,
     issuer: string,
-    context: VerifyContext,
-    nowSeconds: number,
-  ): Promise<AuthContext> {
-    await checkBinding(token, claims, context, nowSeconds);
-    await checkRevocation(config.isRevoked, claims as JWTPayload);
-    await checkDenyList(config.denyList, claims);
+  ): AuthContext {
     return Object.freeze({
       token,
-      header: Object.freeze({ ...header }) as ProtectedHeaderParameters,
-      claims: Object.freeze({ ...claims }) as JWTPayload,
+      header: deepFreeze(header) as ProtectedHeaderParameters,
+      claims: deepFreeze(claims) as JWTPayload,
       scopes: readScopes(claims, rulesOf(issuer).scopeClaims),
       issuer,
     });
   }
 
+  // What can change for a token already verified: binding proofs,
+  // revocation and the deny-list.
+  async function checkDynamic(
+    auth: AuthContext,
+    context: VerifyContext,
+    nowSeconds: number,
+  ): Promise<void> {
+    await checkBinding(auth.token, auth.claims, context, nowSeconds);
+    await checkRevocation(config.isRevoked, auth.claims);
+    await checkDenyList(config.denyList, auth.claims);
+  }
+
   // RFC 9449 section 7.2: a DPoP-bound token (cnf.jkt) is never accepted
   // as a bearer token, and the DPoP scheme needs a proof that binds it.
+  // The binding checks that need no I/O: the certificate, and that a
+  // DPoP-bound token never passes as a bearer token.
+  function checkBindingNow(
+    claims: Readonly<Record<string, unknown>>,
+    context: VerifyContext,
+  ): void {
+    checkCertificateBinding(
+      claims,
+      context.certificate,
+      context.requireCertificateBinding === true,
+    );
+    if (context.scheme === 'dpop') return;
+    const jkt = (claims.cnf as { jkt?: unknown } | undefined)?.jkt;
+    if (jkt !== undefined || config.dpop?.required === true) {
+      throw new DpopProofError(
+        'JWT_GUARD_DPOP_BINDING',
+        config.dpop?.algorithms ?? [],
+      );
+    }
+  }
+
   async function checkBinding(
     token: string,
     claims: Readonly<Record<string, unknown>>,
     context: VerifyContext,
     nowSeconds: number,
   ): Promise<void> {
-    checkCertificateBinding(
-      claims,
-      context.certificate,
-      context.requireCertificateBinding === true,
-    );
+    checkBindingNow(claims, context);
+    if (context.scheme !== 'dpop') return;
     const jkt = (claims.cnf as { jkt?: unknown } | undefined)?.jkt;
     const dpop = config.dpop;
     const algorithms = dpop?.algorithms ?? [];
-    if (context.scheme !== 'dpop') {
-      if (jkt !== undefined || dpop?.required === true) {
-        throw new DpopProofError('JWT_GUARD_DPOP_BINDING', algorithms);
-      }
-
-      return;
-    }
-
     if (dpop === undefined || context.dpop === undefined) {
       throw new DpopProofError('JWT_GUARD_DPOP_INVALID', algorithms);
     }
@@ -193,22 +227,81 @@ export function buildVerifier(config: GuardConfig): Verifier {
     await checkDpopProof(dpop, context.dpop, token, jkt, nowSeconds);
   }
 
+  // The claim rules of each issuer, merged once.
+  const claimRules = new Map<string, ClaimRules>();
+  for (const entry of config.issuers.values()) {
+    claimRules.set(entry.issuer, {
+      ...config,
+      ...rulesOf(entry.issuer),
+      issuer: entry.issuer,
+      audiences: entry.audiences,
+    });
+  }
+
   function checkClaimsOf(
     claims: Readonly<Record<string, unknown>>,
     issuer: string,
     nowMs: number,
   ): void {
-    const entry = config.issuers.get(issuer);
-    checkClaims(
-      claims,
-      {
-        ...config,
-        ...rulesOf(issuer),
-        issuer,
-        audiences: entry?.audiences ?? [],
-      },
-      nowMs / 1000,
-    );
+    const rules = claimRules.get(issuer);
+    if (rules === undefined) {
+      throw new TokenRejectedError('JWT_GUARD_ISSUER_UNKNOWN');
+    }
+
+    checkClaims(claims, rules, nowMs / 1000);
+  }
+
+  // Whether the key that verified a cached token is still the issuer's
+  // key for its kid, told without waiting: true when it is; false when the
+  // keys are not fresh (the caller then waits for them) or the key is gone
+  // (the entry is then dropped).
+  function keyStillCurrent(token: string, cached: CachedToken): boolean {
+    const set = sources.get(cached.auth.issuer)?.freshSet();
+    if (set === undefined) return false;
+    if (set === cached.keySet) return true;
+    const lookup = lookupKey(set, cached.kid, cached.alg);
+    if ('found' in lookup && lookup.found === cached.key) {
+      cached.keySet = set;
+      return true;
+    }
+
+    cache?.delete(token);
+    return false;
+  }
+
+  function checkCachedClaims(
+    token: string,
+    cached: CachedToken,
+    nowMs: number,
+  ): void {
+    try {
+      checkClaimsOf(cached.auth.claims, cached.auth.issuer, nowMs);
+    } catch (error) {
+      cache?.delete(token);
+      throw error;
+    }
+  }
+
+  // A hit answered without waiting, when nothing left to check needs I/O:
+  // no revocation hook, no deny-list, no DPoP proof, fresh keys.
+  const hitsNeedNoIo =
+    config.isRevoked === undefined && config.denyList === undefined;
+  function hitNow(
+    token: string,
+    nowMs: number,
+    context: VerifyContext,
+  ): AuthContext | undefined {
+    if (cache === undefined || !hitsNeedNoIo) return undefined;
+    if (context.scheme === 'dpop') return undefined;
+    const cached = cache.peek(token);
+    if (cached === undefined || !keyStillCurrent(token, cached)) {
+      return undefined;
+    }
+
+    checkCachedClaims(token, cached, nowMs);
+    checkBindingNow(cached.auth.claims, context);
+    cache.hit(token, cached);
+    return cached.auth;
   }
 
   // A hit skips parsing and the signature, and only while the key that
@@ -222,7 +315,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
     const cached = cache?.get(token);
     if (cached === undefined) return undefined;
 
-    const source = sources.get(cached.issuer);
+    const source = sources.get(cached.auth.issuer);
     const key = await source
       ?.selectKey(cached.kid, cached.alg)
       .catch(() => undefined);
@@ -231,20 +324,9 @@ export function buildVerifier(config: GuardConfig): Verifier {
       return undefined;
     }
 
-    try {
-      checkClaimsOf(cached.claims, cached.issuer, nowMs);
-    } catch (error) {
-      cache?.delete(token);
-      throw error;
-    }
-    return finish(
-      token,
-      cached.header,
-      cached.claims,
-      cached.issuer,
-      context,
-      nowMs / 1000,
-    );
+    checkCachedClaims(token, cached, nowMs);
+    await checkDynamic(cached.auth, context, nowMs / 1000);
+    return cached.auth;
   }
 
   async function run(
@@ -278,27 +360,28 @@ export function buildVerifier(config: GuardConfig): Verifier {
 
     const kid = parsed.header.kid as string | undefined;
     const key = await source.selectKey(kid, alg);
-    if (!verifySignature(alg, key, parsed.signingInput, parsed.signature)) {
+    const valid = onThreadPool(config.signatureThread, alg)
+      ? await verifySignatureAsync(
+          alg,
+          key,
+          parsed.signingInput,
+          parsed.signature,
+        )
+      : verifySignature(alg, key, parsed.signingInput, parsed.signature);
+    if (!valid) {
       throw new TokenRejectedError('JWT_GUARD_BAD_SIGNATURE');
     }
 
     checkClaimsOf(parsed.claims, issuer.issuer, nowMs);
-    cache?.set(token, {
-      header: parsed.header,
-      claims: parsed.claims,
-      issuer: issuer.issuer,
-      alg,
-      kid,
-      key,
-    });
-    return finish(
+    const auth = buildContext(
       token,
       parsed.header,
       parsed.claims,
       issuer.issuer,
-      context,
-      nowMs / 1000,
     );
+    cache?.set(token, { auth, alg, kid, key, keySet: source.freshSet() });
+    await checkDynamic(auth, context, nowMs / 1000);
+    return auth;
   }
 
   function finalError(error: unknown): AuthError {
@@ -315,10 +398,28 @@ export function buildVerifier(config: GuardConfig): Verifier {
     cacheStats(): TokenCacheStats {
       return cache?.stats() ?? { entries: 0, bytes: 0, hits: 0, misses: 0 };
     },
+    verifyCached(token: string, context: VerifyContext = {}) {
+      const nowMs = context.now ?? config.clock();
+      let auth: AuthContext | undefined;
+      try {
+        auth = hitNow(String(token), nowMs, context);
+      } catch (error) {
+        const authError = finalError(error);
+        reportRefused(config, authError);
+        throw authError;
+      }
+
+      if (auth !== undefined) {
+        reportAccepted(config, 'JWT_GUARD_OK', auth.issuer, auth.claims.sub);
+      }
+      return auth;
+    },
     async verify(token: string, context: VerifyContext = {}) {
       const nowMs = context.now ?? config.clock();
       try {
-        const auth = await run(String(token), nowMs, context);
+        const auth =
+          hitNow(String(token), nowMs, context) ??
+          (await run(String(token), nowMs, context));
         reportAccepted(config, 'JWT_GUARD_OK', auth.issuer, auth.claims.sub);
         return auth;
       } catch (error) {

@@ -32,47 +32,62 @@ function verifyHmac(
   );
 }
 
-function verifyAsymmetric(
+/** The node:crypto arguments of an asymmetric JWS algorithm. */
+interface AsymmetricCall {
+  readonly hash: string | null;
+  readonly key: KeyObject | VerifyKeyObjectInput;
+}
+
+type VerifyKeyObjectInput = Parameters<typeof cryptoVerify>[2] & object;
+
+// RFC 7518 sections 3.3-3.5 and RFC 8037: the hash and padding of each
+// family; undefined when the signature cannot be valid for `spec`.
+function asymmetricCall(
   spec: AlgorithmSpec,
   key: KeyObject,
-  data: Uint8Array,
   signature: Uint8Array,
-): boolean {
+): AsymmetricCall | undefined {
   // RFC 7518 section 3.4: ECDSA signatures are R || S of fixed length.
   if (spec.signatureBytes !== undefined) {
-    if (signature.length !== spec.signatureBytes) return false;
-    return cryptoVerify(
-      spec.hash,
-      data,
-      { key, dsaEncoding: 'ieee-p1363' },
-      signature,
-    );
+    if (signature.length !== spec.signatureBytes) return undefined;
+    return {
+      hash: spec.hash ?? null,
+      key: { key, dsaEncoding: 'ieee-p1363' },
+    };
   }
 
   if (spec.family === 'RSA-PSS' && spec.hash !== undefined) {
     // RFC 7518 section 3.5: MGF1 with the same hash, salt of hash length.
-    return cryptoVerify(
-      spec.hash,
-      data,
-      {
+    return {
+      hash: spec.hash,
+      key: {
         key,
         padding: constants.RSA_PKCS1_PSS_PADDING,
         saltLength: PSS_SALT_BYTES[spec.hash],
       },
-      signature,
-    );
+    };
   }
 
   if (spec.family === 'RSA') {
-    return cryptoVerify(
-      spec.hash ?? null,
-      data,
-      { key, padding: constants.RSA_PKCS1_PADDING },
-      signature,
-    );
+    return {
+      hash: spec.hash ?? null,
+      key: { key, padding: constants.RSA_PKCS1_PADDING },
+    };
   }
 
-  return cryptoVerify(null, data, key, signature);
+  return { hash: null, key };
+}
+
+// The checks both paths share; undefined means "cannot verify".
+function prepare(
+  alg: string,
+  key: KeyObject,
+  signature: Uint8Array,
+): AlgorithmSpec | undefined {
+  const spec = algorithmSpec(alg);
+  if (spec === undefined || !keyFitsAlgorithm(key, alg)) return undefined;
+  if (signature.length === 0) return undefined;
+  return spec;
 }
 
 /**
@@ -86,14 +101,47 @@ export function verifySignature(
   data: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  const spec = algorithmSpec(alg);
-  if (spec === undefined || !keyFitsAlgorithm(key, alg)) return false;
-  if (signature.length === 0) return false;
+  const spec = prepare(alg, key, signature);
+  if (spec === undefined) return false;
 
   try {
     if (spec.family === 'HMAC') return verifyHmac(spec, key, data, signature);
-    return verifyAsymmetric(spec, key, data, signature);
+    const call = asymmetricCall(spec, key, signature);
+    if (call === undefined) return false;
+    return cryptoVerify(call.hash, data, call.key, signature);
   } catch {
     return false;
   }
+}
+
+/**
+ * The same check as {@link verifySignature}, run on libuv's thread pool
+ * (node:crypto's callback form) for asymmetric algorithms, so that the
+ * event loop keeps serving requests meanwhile. HMAC stays synchronous: it
+ * costs less than the hop. Resolves to false wherever the synchronous
+ * check returns false; never rejects.
+ */
+export function verifySignatureAsync(
+  alg: string,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const spec = prepare(alg, key, signature);
+  if (spec === undefined) return Promise.resolve(false);
+  if (spec.family === 'HMAC') {
+    return Promise.resolve(verifySignature(alg, key, data, signature));
+  }
+
+  const call = asymmetricCall(spec, key, signature);
+  if (call === undefined) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      cryptoVerify(call.hash, data, call.key, signature, (error, valid) => {
+        resolve(error === null && valid === true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
 }

@@ -163,12 +163,11 @@ describe('the verified-token cache', () => {
 describe('TokenCache', () => {
   it('evicts the least recently used token first, within its byte bound', () => {
     const entry = {
-      header: {},
-      claims: {},
-      issuer: ISSUER,
+      auth: undefined as never,
       alg: 'ES256',
       kid: undefined,
       key: undefined as never,
+      keySet: undefined,
     };
     const cache = new TokenCache(10, 2 * 60);
     cache.set('a'.repeat(10), entry);

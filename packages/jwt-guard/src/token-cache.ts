@@ -54,22 +54,30 @@ function costOf(token: string): number {
 }
 
 interface Slot {
+  readonly token: string;
   readonly entry: CachedToken;
-  /** Used since eviction last passed it. */
+  readonly cost: number;
+  /** Used since the clock hand last passed it. */
   recent: boolean;
 }
 
 /**
  * A bounded cache of verified tokens, evicting in least-recently-used
- * order approximated by the CLOCK rule: a hit only marks its slot, and
- * eviction gives a marked slot a second pass (clears the mark and moves it
- * to the young end) before evicting the oldest unmarked one. A hit then
- * costs one lookup and a flag write instead of a reinsertion.
+ * order approximated by the CLOCK rule. Entries sit in a ring of at most
+ * `maxEntries` slots; a hit only marks its slot. To make room, a hand
+ * sweeps the ring: a marked slot loses its mark and is passed, the first
+ * unmarked one is evicted. A hit costs one lookup and a flag write, an
+ * eviction a few steps of the hand, whatever the size. A new entry starts
+ * unmarked, so a flood of tokens seen once evicts each other before it
+ * evicts tokens in use.
  */
 export class TokenCache {
-  readonly #entries = new Map<string, Slot>();
+  readonly #index = new Map<string, number>();
+  readonly #ring: (Slot | undefined)[] = [];
+  readonly #free: number[] = [];
   readonly #maxEntries: number;
   readonly #maxBytes: number;
+  #hand = 0;
   #bytes = 0;
   #hits = 0;
   #misses = 0;
@@ -89,12 +97,14 @@ export class TokenCache {
 
   /** The entry of `token`, neither counted nor marked. */
   peek(token: string): CachedToken | undefined {
-    return this.#entries.get(token)?.entry;
+    const at = this.#index.get(token);
+    return at === undefined ? undefined : this.#ring[at]?.entry;
   }
 
   /** Counts a hit on an entry from {@link peek} and marks it recent. */
   hit(token: string, _entry: CachedToken): void {
-    const slot = this.#entries.get(token);
+    const at = this.#index.get(token);
+    const slot = at === undefined ? undefined : this.#ring[at];
     if (slot === undefined) return;
     this.#hits += 1;
     slot.recent = true;
@@ -105,43 +115,56 @@ export class TokenCache {
     if (cost > this.#maxBytes) return;
 
     this.delete(token);
-    this.#entries.set(token, { entry, recent: false });
-    this.#bytes += cost;
-    this.#evict();
-  }
-
-  // A new entry starts unmarked, so a flood of tokens seen once evicts
-  // each other before it evicts tokens in use. Each marked slot is moved
-  // at most once per call, so this ends.
-  #evict(): void {
-    let passes = this.#entries.size;
-    for (const [oldest, slot] of this.#entries) {
-      if (
-        this.#entries.size <= this.#maxEntries &&
-        this.#bytes <= this.#maxBytes
-      ) {
-        return;
-      }
-
-      if (slot.recent && passes > 0) {
-        passes -= 1;
-        slot.recent = false;
-        this.#entries.delete(oldest);
-        this.#entries.set(oldest, slot);
-        continue;
-      }
-
-      this.delete(oldest);
+    while (
+      this.#index.size > 0 &&
+      (this.#index.size >= this.#maxEntries ||
+        this.#bytes + cost > this.#maxBytes)
+    ) {
+      this.#evictOne();
     }
+
+    const at = this.#free.pop() ?? this.#ring.length;
+    this.#ring[at] = { token, entry, cost, recent: false };
+    this.#index.set(token, at);
+    this.#bytes += cost;
   }
 
   delete(token: string): void {
-    if (this.#entries.delete(token)) this.#bytes -= costOf(token);
+    const at = this.#index.get(token);
+    if (at !== undefined) this.#remove(at);
+  }
+
+  #remove(at: number): void {
+    const slot = this.#ring[at];
+    if (slot === undefined) return;
+    this.#ring[at] = undefined;
+    this.#free.push(at);
+    this.#index.delete(slot.token);
+    this.#bytes -= slot.cost;
+  }
+
+  // Two turns of the hand always find an unmarked slot: the first clears
+  // every mark it passes.
+  #evictOne(): void {
+    const size = this.#ring.length;
+    for (let step = 0; step < 2 * size; step += 1) {
+      const at = this.#hand;
+      this.#hand = (at + 1) % size;
+      const slot = this.#ring[at];
+      if (slot === undefined) continue;
+      if (slot.recent) {
+        slot.recent = false;
+        continue;
+      }
+
+      this.#remove(at);
+      return;
+    }
   }
 
   stats(): TokenCacheStats {
     return {
-      entries: this.#entries.size,
+      entries: this.#index.size,
       bytes: this.#bytes,
       hits: this.#hits,
       misses: this.#misses,

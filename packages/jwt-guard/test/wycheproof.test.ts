@@ -6,11 +6,15 @@
  */
 
 import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { importKeySet, lookupKey } from '../src/key-set.js';
-import { verifySignature } from '../src/verify-signature.js';
+import {
+  verifySignature,
+  verifySignatureAsync,
+} from '../src/verify-signature.js';
 
 const DIR = path.resolve(__dirname, '../../../../shared/vectors/wycheproof');
 
@@ -43,7 +47,14 @@ function groupJwk(group: Group): Record<string, unknown> {
   return key.export({ format: 'jwk' }) as Record<string, unknown>;
 }
 
-function runFile(file: string, alg: string) {
+type Check = (
+  alg: string,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+) => boolean | Promise<boolean>;
+
+async function runFile(file: string, alg: string, check: Check) {
   const data = JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as {
     testGroups: Group[];
   };
@@ -53,7 +64,7 @@ function runFile(file: string, alg: string) {
     const lookup = lookupKey(importKeySet({ keys: [jwk] }), 'k', alg);
     if (!('found' in lookup)) throw new Error(`key not imported in ${file}`);
     for (const test of group.tests) {
-      const verified = verifySignature(
+      const verified = await check(
         alg,
         lookup.found,
         Buffer.from(test.msg, 'hex'),
@@ -73,10 +84,18 @@ describe('verifySignature against Wycheproof', () => {
     expect(present.sort()).toEqual(Object.keys(FILES).sort());
   });
 
-  it.each(Object.entries(FILES))(
-    'agrees with every vector of %s',
-    (file, alg) => {
-      const outcomes = runFile(file, alg);
+  const checks: Array<[string, Check]> = [
+    ['on the event loop', verifySignature],
+    ['on the thread pool', verifySignatureAsync],
+  ];
+  const cases = Object.entries(FILES).flatMap(([file, alg]) =>
+    checks.map(([where, check]) => [file, where, alg, check] as const),
+  );
+
+  it.each(cases)(
+    'agrees with every vector of %s %s',
+    async (file, _where, alg, check) => {
+      const outcomes = await runFile(file, alg, check);
       const wrong = outcomes.filter(
         ([, result, verified]) =>
           (result === 'valid' && !verified) ||

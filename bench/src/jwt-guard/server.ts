@@ -45,12 +45,6 @@ function guardFor(name: Guard): RequestHandler | undefined {
   switch (name) {
     case 'unguarded':
       return undefined;
-    case ('noop' as Guard):
-      return (_req, _res, next) => next();
-    case ('noop-async' as Guard):
-      return (_req, _res, next) => {
-        void Promise.resolve().then(() => next());
-      };
     case 'portcullis':
       return requireAuth({
         issuer,

@@ -29,7 +29,9 @@ export {
   TokenRejectedError,
   reasonOf,
 } from './errors.js';
-export { verifySignature } from './verify-signature.js';
+export { verifySignature, verifySignatureAsync } from './verify-signature.js';
+export { autoSignatureThread } from './signature-thread.js';
+export type { SignatureThread } from './signature-thread.js';
 export { requireAnyScope, requireClaim, requireScopes } from './authorize.js';
 export type { ClaimMatcher } from './authorize.js';
 export type { GuardOptions } from './guard-options.js';

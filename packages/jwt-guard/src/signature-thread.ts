@@ -32,9 +32,16 @@ const THREAD_POOL_BY_DEFAULT: ReadonlySet<string> = new Set([
   'PS512',
 ]);
 
+/** Where `auto` checks a signature of `alg`. */
+export function autoSignatureThread(
+  alg: string,
+): 'event-loop' | 'thread-pool' {
+  return THREAD_POOL_BY_DEFAULT.has(alg) ? 'thread-pool' : 'event-loop';
+}
+
 /** Whether a signature of `alg` is checked on the thread pool. */
 export function onThreadPool(thread: SignatureThread, alg: string): boolean {
   if (alg.startsWith('HS')) return false;
-  if (thread === 'auto') return THREAD_POOL_BY_DEFAULT.has(alg);
-  return thread === 'thread-pool';
+  const where = thread === 'auto' ? autoSignatureThread(alg) : thread;
+  return where === 'thread-pool';
 }

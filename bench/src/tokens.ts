@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
@@ -41,6 +42,7 @@ import {
 import type { RotationCell } from './tokens/rotations.js';
 
 const IN_FLIGHT_MAX = 16;
+const PACKAGES_DIR = fileURLToPath(new URL('../../packages', import.meta.url));
 
 function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -68,9 +70,11 @@ function cpuModel(): string {
 
 function commit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      encoding: 'utf8',
-    }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', PACKAGES_DIR) !== '';
+    return dirty ? `${head} + uncommitted changes in packages/` : head;
   } catch {
     return 'unknown';
   }
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
     );
 
     const lines = [
-      `Machine: ${availableParallelism()} CPUs (${cpuModel()}), Node ${process.version}, ${process.platform} ${process.arch}; commit \`${commit()}\`; started ${startedAt}.`,
+      `Machine: ${availableParallelism()} CPUs (${cpuModel()}), Node ${process.version}, ${process.platform} ${process.arch}; commit ${commit()}; started ${startedAt}.`,
       `Load average (1, 5, 15 min): ${startLoad} at the start, ${load()} at the end.`,
       '',
       `#### Refresh rotations (median of ${rounds} rounds of ${millis} ms)`,

@@ -70,7 +70,11 @@ export function extractCredentials(
   const token =
     space === -1 ? '' : value.slice(space + 1).replace(LEADING_SPACES, '');
   if (token.length === 0) throw new MalformedHeaderError();
-  if (Buffer.byteLength(token) > maxTokenBytes) {
+  // A UTF-16 code unit takes at most three bytes in UTF-8.
+  if (
+    token.length * 3 > maxTokenBytes &&
+    Buffer.byteLength(token) > maxTokenBytes
+  ) {
     throw new TokenRejectedError('JWT_GUARD_TOO_LARGE');
   }
 

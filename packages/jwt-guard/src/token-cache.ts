@@ -47,8 +47,8 @@ export interface TokenCacheOptions {
   maxBytes?: number;
 }
 
-// A token's string is held as the map key and its parse result as the
-// value; both are about the token's size, kept in UTF-16.
+// A token's string and its parse result are each about the token's size,
+// kept in UTF-16.
 function costOf(token: string): number {
   return token.length * 2 * 3;
 }
@@ -71,6 +71,16 @@ interface Slot {
  * unmarked, so a flood of tokens seen once evicts each other before it
  * evicts tokens in use.
  */
+// Slots are indexed by the token's last characters (the end of its
+// signature) rather than the whole token, so a lookup hashes a few dozen
+// characters instead of the whole token; the slot then holds the whole
+// token, compared in full before an entry is returned.
+const INDEX_CHARS = 32;
+
+function indexKey(token: string): string {
+  return token.length <= INDEX_CHARS ? token : token.slice(-INDEX_CHARS);
+}
+
 export class TokenCache {
   readonly #index = new Map<string, number>();
   readonly #ring: (Slot | undefined)[] = [];
@@ -97,24 +107,30 @@ export class TokenCache {
 
   /** The entry of `token`, neither counted nor marked. */
   peek(token: string): CachedToken | undefined {
-    const at = this.#index.get(token);
-    return at === undefined ? undefined : this.#ring[at]?.entry;
+    return this.#slotOf(token)?.entry;
   }
 
   /** Counts a hit on an entry from {@link peek} and marks it recent. */
   hit(token: string, _entry: CachedToken): void {
-    const at = this.#index.get(token);
-    const slot = at === undefined ? undefined : this.#ring[at];
+    const slot = this.#slotOf(token);
     if (slot === undefined) return;
     this.#hits += 1;
     slot.recent = true;
+  }
+
+  #slotOf(token: string): Slot | undefined {
+    const at = this.#index.get(indexKey(token));
+    const slot = at === undefined ? undefined : this.#ring[at];
+    return slot?.token === token ? slot : undefined;
   }
 
   set(token: string, entry: CachedToken): void {
     const cost = costOf(token);
     if (cost > this.#maxBytes) return;
 
-    this.delete(token);
+    // One slot per index key: a different token ending alike replaces it.
+    const previous = this.#index.get(indexKey(token));
+    if (previous !== undefined) this.#remove(previous);
     while (
       this.#index.size > 0 &&
       (this.#index.size >= this.#maxEntries ||
@@ -125,13 +141,13 @@ export class TokenCache {
 
     const at = this.#free.pop() ?? this.#ring.length;
     this.#ring[at] = { token, entry, cost, recent: false };
-    this.#index.set(token, at);
+    this.#index.set(indexKey(token), at);
     this.#bytes += cost;
   }
 
   delete(token: string): void {
-    const at = this.#index.get(token);
-    if (at !== undefined) this.#remove(at);
+    const at = this.#index.get(indexKey(token));
+    if (at !== undefined && this.#ring[at]?.token === token) this.#remove(at);
   }
 
   #remove(at: number): void {
@@ -139,7 +155,7 @@ export class TokenCache {
     if (slot === undefined) return;
     this.#ring[at] = undefined;
     this.#free.push(at);
-    this.#index.delete(slot.token);
+    this.#index.delete(indexKey(slot.token));
     this.#bytes -= slot.cost;
   }
 

@@ -238,6 +238,22 @@ describe('TokenCache eviction', () => {
     expect(cache.get('hot')).toBe(entry);
   });
 
+  it('tells apart tokens that end alike, and keeps one of them', () => {
+    const cache = new TokenCache(10, 1 << 20);
+    const tail = 's'.repeat(40);
+    const other = { ...entry, alg: 'RS256' };
+    cache.set(`a.${tail}`, entry);
+
+    expect(cache.peek(`b.${tail}`)).toBeUndefined();
+    cache.delete(`b.${tail}`);
+    expect(cache.peek(`a.${tail}`)).toBe(entry);
+
+    cache.set(`b.${tail}`, other);
+    expect(cache.peek(`b.${tail}`)).toBe(other);
+    expect(cache.peek(`a.${tail}`)).toBeUndefined();
+    expect(cache.stats().entries).toBe(1);
+  });
+
   it('never exceeds either bound, whatever the order of operations', () => {
     const maxEntries = 5;
     const maxBytes = 6 * 40 * 3;

@@ -33,9 +33,7 @@ const THREAD_POOL_BY_DEFAULT: ReadonlySet<string> = new Set([
 ]);
 
 /** Where `auto` checks a signature of `alg`. */
-export function autoSignatureThread(
-  alg: string,
-): 'event-loop' | 'thread-pool' {
+export function autoSignatureThread(alg: string): 'event-loop' | 'thread-pool' {
   return THREAD_POOL_BY_DEFAULT.has(alg) ? 'thread-pool' : 'event-loop';
 }
 

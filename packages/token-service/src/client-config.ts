@@ -1,10 +1,15 @@
 /**
  * The `clients` option: who may call the token endpoints, with which
- * secret (stored hashed, see client-secret.ts), grants and scopes.
+ * credential (a secret stored hashed, see client-secret.ts, or public keys
+ * for `private_key_jwt`, see client-jwks.ts), grants and scopes.
  */
+
+import type { JWK } from 'jose';
 
 import { configError } from '@portcullis/core';
 
+import { checkClientKeys } from './client-jwks.js';
+import type { ClientKeys } from './client-jwks.js';
 import { parseStoredSecret } from './client-secret.js';
 import type { StoredSecret } from './client-secret.js';
 import { PACKAGE_NAME } from './package-name.js';
@@ -20,6 +25,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const KNOWN_KEYS = [
   'clientId',
   'secretHash',
+  'jwks',
+  'jwksUri',
   'grantTypes',
   'scope',
   'audience',
@@ -29,8 +36,22 @@ const KNOWN_KEYS = [
 export interface ClientConfig {
   /** Required. The `client_id`. */
   clientId: string;
-  /** Required. The output of `hashClientSecret(secret)`. */
-  secretHash: string;
+  /**
+   * The output of `hashClientSecret(secret)`: the client authenticates with
+   * `client_secret_basic` or `client_secret_post`. Exactly one of
+   * `secretHash`, `jwks` and `jwksUri` is required.
+   */
+  secretHash?: string;
+  /**
+   * The client's public keys (RSA of 2048 bits or more, EC P-256, OKP
+   * Ed25519): it authenticates with `private_key_jwt` only.
+   */
+  jwks?: { keys: JWK[] };
+  /**
+   * https URL of the client's JWK Set (http only on loopback hosts),
+   * fetched when needed with a 3 s timeout: `private_key_jwt` only.
+   */
+  jwksUri?: string;
   /** Grants it may use. Default: both `refresh_token` and `client_credentials`. */
   grantTypes?: readonly GrantType[];
   /** Scopes it may request with `client_credentials`. Default: none. */
@@ -39,10 +60,15 @@ export interface ClientConfig {
   audience?: string;
 }
 
+/** How a client authenticates: one credential, so one method family. */
+export type ClientCredential =
+  | { readonly kind: 'secret'; readonly secret: StoredSecret }
+  | { readonly kind: 'keys'; readonly keys: ClientKeys };
+
 /** A validated client. */
 export interface NormalizedClient {
   readonly clientId: string;
-  readonly secret: StoredSecret;
+  readonly credential: ClientCredential;
   readonly grantTypes: readonly GrantType[];
   readonly scope: readonly string[];
   readonly audience: string | undefined;
@@ -50,6 +76,29 @@ export interface NormalizedClient {
 
 function fail(path: string, expected: string): TypeError {
   return configError(PACKAGE_NAME, path, expected);
+}
+
+function checkCredential(
+  input: Record<string, unknown>,
+  path: string,
+): ClientCredential {
+  const given = ['secretHash', 'jwks', 'jwksUri'].filter(
+    (key) => input[key] !== undefined,
+  );
+  if (given.length !== 1) {
+    throw fail(path, 'needs exactly one of secretHash, jwks and jwksUri');
+  }
+
+  if (input.secretHash === undefined) {
+    const keys = checkClientKeys(input.jwks, input.jwksUri, path);
+    return Object.freeze({ kind: 'keys', keys });
+  }
+
+  const secret = parseStoredSecret(input.secretHash);
+  if (secret === undefined) {
+    throw fail(`${path}.secretHash`, 'must be the output of hashClientSecret');
+  }
+  return Object.freeze({ kind: 'secret', secret });
 }
 
 function checkClient(value: unknown, index: number): NormalizedClient {
@@ -67,11 +116,7 @@ function checkClient(value: unknown, index: number): NormalizedClient {
     throw fail(`${path}.clientId`, 'must be a non-empty string');
   }
 
-  const secret = parseStoredSecret(input.secretHash);
-  if (secret === undefined) {
-    throw fail(`${path}.secretHash`, 'must be the output of hashClientSecret');
-  }
-
+  const credential = checkCredential(input, path);
   const grantTypes = input.grantTypes ?? GRANT_TYPES;
   if (
     !Array.isArray(grantTypes) ||
@@ -100,7 +145,7 @@ function checkClient(value: unknown, index: number): NormalizedClient {
 
   return Object.freeze({
     clientId: input.clientId,
-    secret,
+    credential,
     grantTypes: Object.freeze([...(grantTypes as GrantType[])]),
     scope: Object.freeze([...(scope as string[])]),
     audience: input.audience as string | undefined,

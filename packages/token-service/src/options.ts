@@ -17,7 +17,11 @@ import {
   optionalLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
-import type { DenyList, RefreshTokenStore } from '@portcullis/stores';
+import type {
+  DenyList,
+  RefreshTokenStore,
+  ReplayCache,
+} from '@portcullis/stores';
 
 import { checkClients } from './client-config.js';
 import type { ClientConfig, NormalizedClient } from './client-config.js';
@@ -51,6 +55,7 @@ const KNOWN_OPTIONS = [
   'refreshAbsoluteTtlSeconds',
   'refreshGraceSeconds',
   'clients',
+  'replayCache',
 ] as const;
 
 /** Options of `createTokenService`. */
@@ -102,6 +107,12 @@ export interface TokenServiceOptions {
   refreshGraceSeconds?: number;
   /** Clients of the token endpoints. Default: none. */
   clients?: readonly ClientConfig[];
+  /**
+   * Records the `jti` of `private_key_jwt` assertions so that each is used
+   * once; pass the Redis or PostgreSQL one from `@portcullis/stores` when
+   * several instances serve the endpoints. Default: one in process memory.
+   */
+  replayCache?: ReplayCache;
 }
 
 /** The normalised, frozen options. */
@@ -122,6 +133,7 @@ export interface TokenServiceConfig {
   readonly refreshAbsoluteTtlSeconds: number;
   readonly refreshGraceSeconds: number;
   readonly clients: ReadonlyMap<string, NormalizedClient>;
+  readonly replayCache: ReplayCache | undefined;
 }
 
 function checkStore<T>(name: string, value: unknown, methods: string[]): T {
@@ -242,6 +254,12 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
       DEFAULT_REFRESH_GRACE_SECONDS,
     ),
     clients: checkClients(input.clients),
+    replayCache:
+      input.replayCache === undefined
+        ? undefined
+        : checkStore<ReplayCache>('replayCache', input.replayCache, [
+            'markIfAbsent',
+          ]),
   });
 }
 

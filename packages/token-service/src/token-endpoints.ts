@@ -12,11 +12,16 @@ import {
   TemporarilyUnavailableError,
   isAuthError,
 } from '@portcullis/core';
+import { createMemoryReplayCache } from '@portcullis/stores';
 import type { RefreshFamily } from '@portcullis/stores';
 
 import type { MintAccessToken } from './access-token.js';
 import type { VerifyOwnAccessToken } from './access-token-verifier.js';
-import { CLIENT_AUTH_METHODS, authenticateClient } from './client-auth.js';
+import {
+  CLIENT_AUTH_METHODS,
+  createClientAuthenticator,
+} from './client-auth.js';
+import { ASSERTION_ALGORITHMS } from './client-jwks.js';
 import type { GrantType, NormalizedClient } from './client-config.js';
 import {
   InvalidScopeError,
@@ -108,6 +113,23 @@ function checkAudiences(config: TokenServiceConfig): void {
   }
 }
 
+// A process-local cache cannot see a jti used at another instance; the
+// service warns once when key clients rely on it.
+function assertionReplayCache(config: TokenServiceConfig) {
+  if (config.replayCache !== undefined) return config.replayCache;
+  const keyClients = [...config.clients.values()].some(
+    (client) => client.credential.kind === 'keys',
+  );
+  if (keyClients) {
+    config.logger.warn(
+      'private_key_jwt replay cache is in process memory; an assertion ' +
+        'replayed at another instance is not detected',
+      { issuer: config.issuer },
+    );
+  }
+  return createMemoryReplayCache();
+}
+
 function expiresIn(expiresAt: number): number {
   return Math.max(0, expiresAt - Math.floor(Date.now() / 1000));
 }
@@ -123,17 +145,19 @@ export function createTokenEndpoints(deps: EndpointDeps): Router {
   checkAudiences(config);
   const supported = grantTypes(config);
   const base = config.issuer.replace(/\/+$/, '');
+  const authenticateClient = createClientAuthenticator({
+    clients: config.clients,
+    audiences: [config.issuer, `${base}${ENDPOINT_PATHS.token}`],
+    replayCache: assertionReplayCache(config),
+    logger: config.logger,
+  });
 
   async function authenticate(req: Request): Promise<{
     client: NormalizedClient;
     form: Record<string, string>;
   }> {
     const form = formOf(req);
-    const client = await authenticateClient(
-      req.get('authorization'),
-      form,
-      config.clients,
-    );
+    const client = await authenticateClient(req.get('authorization'), form);
     return { client, form };
   }
 
@@ -296,6 +320,7 @@ export function createTokenEndpoints(deps: EndpointDeps): Router {
   };
 
   const methods = [...CLIENT_AUTH_METHODS];
+  const algorithms = [...ASSERTION_ALGORITHMS];
   const metadata = Object.freeze({
     issuer: config.issuer,
     token_endpoint: `${base}${ENDPOINT_PATHS.token}`,
@@ -303,10 +328,13 @@ export function createTokenEndpoints(deps: EndpointDeps): Router {
     grant_types_supported: supported,
     response_types_supported: [],
     token_endpoint_auth_methods_supported: methods,
+    token_endpoint_auth_signing_alg_values_supported: algorithms,
     revocation_endpoint: `${base}${ENDPOINT_PATHS.revocation}`,
     revocation_endpoint_auth_methods_supported: methods,
+    revocation_endpoint_auth_signing_alg_values_supported: algorithms,
     introspection_endpoint: `${base}${ENDPOINT_PATHS.introspection}`,
     introspection_endpoint_auth_methods_supported: methods,
+    introspection_endpoint_auth_signing_alg_values_supported: algorithms,
   });
   const metadataBody = JSON.stringify(metadata);
 

@@ -243,7 +243,12 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
     const res = await request(app).get(
       '/.well-known/oauth-authorization-server',
     );
-    const methods = ['client_secret_basic', 'client_secret_post'];
+    const methods = [
+      'client_secret_basic',
+      'client_secret_post',
+      'private_key_jwt',
+    ];
+    const algorithms = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -254,10 +259,13 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       grant_types_supported: ['refresh_token', 'client_credentials'],
       response_types_supported: [],
       token_endpoint_auth_methods_supported: methods,
+      token_endpoint_auth_signing_alg_values_supported: algorithms,
       revocation_endpoint: `${ISSUER}/revoke`,
       revocation_endpoint_auth_methods_supported: methods,
+      revocation_endpoint_auth_signing_alg_values_supported: algorithms,
       introspection_endpoint: `${ISSUER}/introspect`,
       introspection_endpoint_auth_methods_supported: methods,
+      introspection_endpoint_auth_signing_alg_values_supported: algorithms,
     });
     const jwks = await request(app).get('/.well-known/jwks.json');
     expect(jwks.body.keys).toHaveLength(1);

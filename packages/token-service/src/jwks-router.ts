@@ -13,19 +13,35 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 /** How long clients and caches may keep the set, in seconds. */
 export const JWKS_MAX_AGE_SECONDS = 300;
 
+/** A fixed set, or a function returning the current one. */
+export type JwksSource = JSONWebKeySet | (() => JSONWebKeySet);
+
 /**
  * Creates a router that answers `GET` (and `HEAD`) on {@link JWKS_PATH}
- * with `jwks`, serialised once.
+ * with the set from `source`, serialised once per set.
+ *
+ * @param maxAgeSeconds - the `Cache-Control` max-age; default 300. A new
+ * key must be published at least this long before it signs.
  */
-export function createJwksRouter(jwks: JSONWebKeySet): Router {
-  const body = JSON.stringify(jwks);
+export function createJwksRouter(
+  source: JwksSource,
+  maxAgeSeconds = JWKS_MAX_AGE_SECONDS,
+): Router {
+  const current = typeof source === 'function' ? source : () => source;
   const headers = Object.freeze({
-    'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+    'Cache-Control': `public, max-age=${maxAgeSeconds}`,
     'Content-Type': 'application/json',
   });
+  let served: JSONWebKeySet | undefined;
+  let body = '';
   const router = express.Router();
 
   router.get(JWKS_PATH, function portcullisJwks(_req, res) {
+    const jwks = current();
+    if (jwks !== served) {
+      served = jwks;
+      body = JSON.stringify(jwks);
+    }
     res.set(headers).send(body);
   });
   return router;

@@ -17,15 +17,13 @@ import {
   optionalLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
-import type {
-  DenyList,
-  RefreshTokenStore,
-  ReplayCache,
-} from '@portcullis/stores';
+import type { DenyList, RefreshTokenStore } from '@portcullis/stores';
 
 import { checkClients } from './client-config.js';
 import type { ClientConfig, NormalizedClient } from './client-config.js';
 
+import { KEY_OPTION_NAMES, checkKeyOptions } from './key-options.js';
+import type { KeyConfig, KeyOptions } from './key-options.js';
 import { PACKAGE_NAME } from './package-name.js';
 import { checkSigningKey } from './signing-key-shape.js';
 import type { SigningAlgorithm } from './signing-key-shape.js';
@@ -55,24 +53,26 @@ const KNOWN_OPTIONS = [
   'refreshAbsoluteTtlSeconds',
   'refreshGraceSeconds',
   'clients',
-  'replayCache',
+  ...KEY_OPTION_NAMES,
 ] as const;
 
 /** Options of `createTokenService`. */
-export interface TokenServiceOptions {
+export interface TokenServiceOptions extends KeyOptions {
   /**
    * Required. The `iss` of every token, used as given. Must be https, or
    * http on a loopback host, without query or fragment.
    */
   issuer: string;
   /**
-   * Signature algorithm: `ES256` (P-256) or `EdDSA` (Ed25519).
-   * Default: ES256.
+   * Signature algorithm: `ES256` (P-256), `EdDSA` (Ed25519) or `RS256`
+   * (RSA of at least 2048 bits; generated keys have 2048). Default: ES256,
+   * or the `signer`'s.
    */
   algorithm?: SigningAlgorithm;
   /**
-   * Private JWK of the algorithm's key type. Default: a key pair generated
-   * at start, which lives only as long as the process.
+   * Private JWK of the algorithm's key type; it signs for the service's
+   * whole life (a static ring). Default: keys generated and rotated in the
+   * `keyStore`, or in process memory without one.
    */
   signingKey?: JWK;
   /** Lifetime of an access token, in seconds. Default: 300. */
@@ -107,16 +107,10 @@ export interface TokenServiceOptions {
   refreshGraceSeconds?: number;
   /** Clients of the token endpoints. Default: none. */
   clients?: readonly ClientConfig[];
-  /**
-   * Records the `jti` of `private_key_jwt` assertions so that each is used
-   * once; pass the Redis or PostgreSQL one from `@portcullis/stores` when
-   * several instances serve the endpoints. Default: one in process memory.
-   */
-  replayCache?: ReplayCache;
 }
 
 /** The normalised, frozen options. */
-export interface TokenServiceConfig {
+export interface TokenServiceConfig extends KeyConfig {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly algorithm: SigningAlgorithm;
@@ -133,7 +127,6 @@ export interface TokenServiceConfig {
   readonly refreshAbsoluteTtlSeconds: number;
   readonly refreshGraceSeconds: number;
   readonly clients: ReadonlyMap<string, NormalizedClient>;
-  readonly replayCache: ReplayCache | undefined;
 }
 
 function checkStore<T>(name: string, value: unknown, methods: string[]): T {
@@ -181,10 +174,21 @@ function checkIssuer(value: unknown): string {
   return value as string;
 }
 
-function checkAlgorithm(value: unknown): SigningAlgorithm {
-  if (value === undefined) return DEFAULT_ALGORITHM;
-  if (value === 'ES256' || value === 'EdDSA') return value;
-  throw configError(PACKAGE_NAME, 'algorithm', 'must be "ES256" or "EdDSA"');
+function checkAlgorithm(value: unknown, signer: unknown): SigningAlgorithm {
+  if (value === undefined) {
+    const own = (signer as { algorithm?: SigningAlgorithm } | undefined)
+      ?.algorithm;
+    return own ?? DEFAULT_ALGORITHM;
+  }
+
+  if (value === 'ES256' || value === 'EdDSA' || value === 'RS256') {
+    return value;
+  }
+  throw configError(
+    PACKAGE_NAME,
+    'algorithm',
+    'must be "ES256", "EdDSA" or "RS256"',
+  );
 }
 
 /**
@@ -201,7 +205,7 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
   rejectUnknownKeys(PACKAGE_NAME, options, KNOWN_OPTIONS);
   const input = options as Record<string, unknown>;
   const issuer = checkIssuer(input.issuer);
-  const algorithm = checkAlgorithm(input.algorithm);
+  const algorithm = checkAlgorithm(input.algorithm, input.signer);
   const secret = checkRefreshSecret(input.refreshTokenSecret);
   const int = (name: string, fallback: number): number =>
     positiveInteger(PACKAGE_NAME, name, input[name], fallback);
@@ -218,17 +222,20 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
     );
   }
 
+  const accessTokenTtlSeconds = positiveInteger(
+    PACKAGE_NAME,
+    'accessTokenTtlSeconds',
+    input.accessTokenTtlSeconds,
+    DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  );
+
   return Object.freeze({
     issuer,
     jwksUri: `${issuer.replace(/\/+$/, '')}${JWKS_PATH}`,
     algorithm,
     signingKey: checkSigningKey(input.signingKey, algorithm),
-    accessTokenTtlSeconds: positiveInteger(
-      PACKAGE_NAME,
-      'accessTokenTtlSeconds',
-      input.accessTokenTtlSeconds,
-      DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
-    ),
+    accessTokenTtlSeconds,
+    ...checkKeyOptions(input, accessTokenTtlSeconds),
     audit: optionalAuditBus(PACKAGE_NAME, input.audit),
     logger: optionalLogger(PACKAGE_NAME, input.logger),
     audience: checkAudience(input.audience),
@@ -254,22 +261,17 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
       DEFAULT_REFRESH_GRACE_SECONDS,
     ),
     clients: checkClients(input.clients),
-    replayCache:
-      input.replayCache === undefined
-        ? undefined
-        : checkStore<ReplayCache>('replayCache', input.replayCache, [
-            'markIfAbsent',
-          ]),
   });
 }
 
 /**
- * Logs one warning per setting that is allowed but risky: a key generated
- * at start (tokens die with the process and differ between instances), and
+ * Logs one warning per setting that is allowed but risky: keys generated
+ * in memory (tokens die with the process and differ between instances), and
  * an access-token lifetime over an hour.
  */
 export function warnAboutRiskyOptions(config: TokenServiceConfig): void {
-  if (config.signingKey === undefined) {
+  const fixed = config.signingKey !== undefined || config.signer !== undefined;
+  if (!fixed && config.keyStore === undefined) {
     config.logger.warn(
       'signing key generated at start; tokens stop verifying after a ' +
         'restart and differ between instances',

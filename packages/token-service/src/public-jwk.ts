@@ -20,7 +20,8 @@ export async function toPublicJwk(
 ): Promise<JWK> {
   const type = KEY_TYPES[algorithm];
   const source = privateJwk as Record<string, unknown>;
-  const members: JWK = { kty: type.kty, crv: type.crv };
+  const members: JWK = { kty: type.kty };
+  if (type.crv !== undefined) members.crv = type.crv;
   for (const name of type.publicMembers) {
     (members as Record<string, unknown>)[name] = source[name];
   }

@@ -1,17 +1,24 @@
 /**
- * The application's own issuer: signs RFC 9068 access tokens and publishes
- * the public key that verifies them.
+ * The application's own issuer: signs RFC 9068 access tokens with the key
+ * ring's current key and publishes the public keys that verify them.
  */
+
+import { randomBytes } from 'node:crypto';
 
 import type { Router } from 'express';
 import type { JWK } from 'jose';
 
+import { createMemoryKeyStore } from '@portcullis/stores';
+
 import { createAccessTokenMinter } from './access-token.js';
 import type { MintAccessToken } from './access-token.js';
 import { createJwksRouter } from './jwks-router.js';
+import { createStaticKeyRing } from './key-ring.js';
+import type { KeyRing, KeyRotation } from './key-ring.js';
 import { normalizeOptions, warnAboutRiskyOptions } from './options.js';
 import type { TokenServiceConfig, TokenServiceOptions } from './options.js';
 import { createOwnTokenVerifier } from './access-token-verifier.js';
+import { PACKAGE_NAME } from './package-name.js';
 import { createRefreshGrant } from './refresh-grant.js';
 import type {
   IssuedRefreshToken,
@@ -20,6 +27,7 @@ import type {
   RefreshTokenInput,
 } from './refresh-grant.js';
 import { loadSigningKey } from './signing-key.js';
+import { createStoredKeyRing } from './stored-key-ring.js';
 import { createTokenEndpoints } from './token-endpoints.js';
 
 /** A running token service. */
@@ -50,8 +58,21 @@ export interface TokenService {
    * @throws TemporarilyUnavailableError (503) when the store fails.
    */
   refresh(input: RefreshInput): Promise<RefreshedTokens>;
-  /** The public signing keys, as a fresh copy; never a private member. */
+  /**
+   * The published keys (pending, active and retired), as a fresh copy;
+   * never a private member.
+   */
   jwks(): { keys: JWK[] };
+  /**
+   * Publishes a new key as pending; it signs once it has been published
+   * `keyRotation.pendingSeconds`, and the key it replaces is retired.
+   *
+   * @throws TypeError (as a rejection) with `signingKey` or `signer`.
+   * @throws the store's error (as a rejection) when the store fails.
+   */
+  rotateKeys(): Promise<KeyRotation>;
+  /** Stops the key ring's refresh timer. */
+  close(): void;
   /**
    * A router serving `GET /.well-known/jwks.json`; mount it at the path of
    * the issuer URL.
@@ -67,13 +88,37 @@ export interface TokenService {
   tokenEndpoints(): Router;
 }
 
+const STATIC_ROTATE_ERROR =
+  `${PACKAGE_NAME}: rotateKeys needs generated keys, ` +
+  'not "signingKey" or "signer"';
+
+async function createKeyRing(config: TokenServiceConfig): Promise<KeyRing> {
+  const options = { probe: true, rotateError: STATIC_ROTATE_ERROR };
+  if (config.signer !== undefined) {
+    return createStaticKeyRing(config.signer, options);
+  }
+
+  if (config.signingKey !== undefined) {
+    const key = await loadSigningKey(config.signingKey, config.algorithm);
+    return createStaticKeyRing(key.signer, { ...options, probe: false });
+  }
+
+  // Without a store, the ring lives in memory and so does its KEK.
+  return createStoredKeyRing({
+    store: config.keyStore ?? createMemoryKeyStore(),
+    keks: config.keyEncryptionKeys ?? [{ id: 'memory', key: randomBytes(32) }],
+    algorithm: config.algorithm,
+    rotation: config.keyRotation,
+    logger: config.logger,
+  });
+}
+
 async function startTokenService(
   config: TokenServiceConfig,
 ): Promise<TokenService> {
-  const key = await loadSigningKey(config.signingKey, config.algorithm);
-  const jwks = { keys: [key.publicJwk] };
-  const router = createJwksRouter(jwks);
-  const mintAccessToken = createAccessTokenMinter(config, key);
+  const ring = await createKeyRing(config);
+  const router = createJwksRouter(() => ring.jwks(), config.jwksMaxAgeSeconds);
+  const mintAccessToken = createAccessTokenMinter(config, ring);
   const grant = createRefreshGrant(config, mintAccessToken);
   let endpoints: Router | undefined;
   const tokenEndpoints = (): Router => {
@@ -81,7 +126,7 @@ async function startTokenService(
       config,
       mint: mintAccessToken,
       grant,
-      verify: createOwnTokenVerifier(config.issuer, jwks, key.algorithm),
+      verify: createOwnTokenVerifier(config.issuer, ring),
       jwksRouter: router,
     });
     return endpoints;
@@ -89,7 +134,7 @@ async function startTokenService(
 
   config.logger.info('token service started', {
     issuer: config.issuer,
-    kid: key.publicJwk.kid,
+    kid: (await ring.signer()).kid,
   });
   return Object.freeze({
     issuer: config.issuer,
@@ -97,7 +142,9 @@ async function startTokenService(
     mintAccessToken,
     issueRefreshToken: grant.issueRefreshToken,
     refresh: grant.refresh,
-    jwks: () => structuredClone(jwks),
+    jwks: () => structuredClone(ring.jwks()) as { keys: JWK[] },
+    rotateKeys: () => ring.rotate(),
+    close: () => ring.close(),
     router: () => router,
     tokenEndpoints,
   });

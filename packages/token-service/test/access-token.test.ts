@@ -9,6 +9,7 @@ import { createAuditBus } from '@portcullis/core';
 import type { AuditEvent } from '@portcullis/core';
 
 import { createAccessTokenMinter } from '../src/access-token.js';
+import { createStaticKeyRing } from '../src/key-ring.js';
 import { normalizeOptions } from '../src/options.js';
 import { loadSigningKey } from '../src/signing-key.js';
 import type { SigningKey } from '../src/signing-key.js';
@@ -21,18 +22,23 @@ const keys = new Map<SigningAlgorithm, SigningKey>();
 beforeAll(async () => {
   keys.set('ES256', await loadSigningKey(undefined, 'ES256'));
   keys.set('EdDSA', await loadSigningKey(undefined, 'EdDSA'));
+  keys.set('RS256', await loadSigningKey(undefined, 'RS256'));
 });
 
-function minter(algorithm: SigningAlgorithm = 'ES256', options = {}) {
+async function minter(algorithm: SigningAlgorithm = 'ES256', options = {}) {
   const config = normalizeOptions({ issuer: ISSUER, algorithm, ...options });
   const key = keys.get(algorithm) as SigningKey;
-  return { mint: createAccessTokenMinter(config, key), key };
+  const ring = await createStaticKeyRing(key.signer, {
+    probe: false,
+    rotateError: 'static',
+  });
+  return { mint: createAccessTokenMinter(config, ring), key };
 }
 
 describe('createAccessTokenMinter', () => {
-  describe.each(['ES256', 'EdDSA'] as const)('with %s', (alg) => {
+  describe.each(['ES256', 'EdDSA', 'RS256'] as const)('with %s', (alg) => {
     it('signs a token that verifies against the published key', async () => {
-      const { mint, key } = minter(alg);
+      const { mint, key } = await minter(alg);
       const jwks = createLocalJWKSet({ keys: [key.publicJwk] });
 
       const { accessToken } = await mint(INPUT);
@@ -47,7 +53,7 @@ describe('createAccessTokenMinter', () => {
     });
 
     it('writes the RFC 9068 header', async () => {
-      const { mint, key } = minter(alg);
+      const { mint, key } = await minter(alg);
 
       const { accessToken } = await mint(INPUT);
 
@@ -60,7 +66,7 @@ describe('createAccessTokenMinter', () => {
   });
 
   it('writes the RFC 9068 claims and returns a token response', async () => {
-    const { mint } = minter();
+    const { mint } = await minter();
 
     const issued = await mint({
       ...INPUT,
@@ -88,7 +94,7 @@ describe('createAccessTokenMinter', () => {
   });
 
   it('omits scope and sid when they are not given', async () => {
-    const { mint } = minter();
+    const { mint } = await minter();
 
     const claims = decodeJwt((await mint({ ...INPUT, scope: [] })).accessToken);
 
@@ -106,7 +112,7 @@ describe('createAccessTokenMinter', () => {
       30,
     ],
   ])('sets exp to iat plus %s', async (_, options, input, ttl) => {
-    const { mint } = minter('ES256', options);
+    const { mint } = await minter('ES256', options);
     const before = Math.floor(Date.now() / 1000);
 
     const issued = await mint({ ...INPUT, ...input });
@@ -118,7 +124,7 @@ describe('createAccessTokenMinter', () => {
   });
 
   it('gives every token its own jti', async () => {
-    const { mint } = minter();
+    const { mint } = await minter();
 
     const jtis = await Promise.all(
       Array.from({ length: 20 }, async () => (await mint(INPUT)).jti),
@@ -131,7 +137,7 @@ describe('createAccessTokenMinter', () => {
     const audit = createAuditBus({ now: () => 1000 });
     const events: AuditEvent[] = [];
     audit.onAny((event) => events.push(event));
-    const { mint } = minter('ES256', { audit });
+    const { mint } = await minter('ES256', { audit });
 
     const { jti } = await mint(INPUT);
 
@@ -150,7 +156,7 @@ describe('createAccessTokenMinter', () => {
     const audit = createAuditBus();
     const listener = jest.fn();
     audit.onAny(listener);
-    const { mint } = minter('ES256', { audit });
+    const { mint } = await minter('ES256', { audit });
 
     await expect(mint({ ...INPUT, subject: '' })).rejects.toThrow(TypeError);
     expect(listener).not.toHaveBeenCalled();

@@ -19,7 +19,7 @@ describe('normalizeOptions', () => {
       ['an issuer with an empty query', { issuer: `${ISSUER}?` }, 'issuer'],
       [
         'an unknown algorithm',
-        { issuer: ISSUER, algorithm: 'RS256' },
+        { issuer: ISSUER, algorithm: 'PS256' },
         'algorithm',
       ],
       ['HS256', { issuer: ISSUER, algorithm: 'HS256' }, 'algorithm'],
@@ -81,6 +81,14 @@ describe('normalizeOptions', () => {
         refreshAbsoluteTtlSeconds: 30 * 24 * 3600,
         refreshGraceSeconds: 5,
         clients: new Map(),
+        jwksMaxAgeSeconds: 300,
+        keyRotation: {
+          intervalMs: 30 * 24 * 3600 * 1000,
+          pendingMs: 3600 * 1000,
+          retiredMs: (300 + 30 + 600) * 1000,
+          refreshMs: 30 * 1000,
+          maxTokenTtlSeconds: 300 + 600,
+        },
       });
       expect(config.refreshTokenSecret).toHaveLength(32);
       expect(Object.isFrozen(config)).toBe(true);

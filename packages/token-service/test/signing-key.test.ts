@@ -4,7 +4,7 @@ import { loadSigningKey } from '../src/signing-key.js';
 import { PRIVATE_MEMBERS, privateJwkFor } from './helpers/keys.js';
 
 describe('loadSigningKey', () => {
-  describe.each(['ES256', 'EdDSA'] as const)('with %s', (alg) => {
+  describe.each(['ES256', 'EdDSA', 'RS256'] as const)('with %s', (alg) => {
     it('generates a key whose public JWK verifies its signatures', async () => {
       const key = await loadSigningKey(undefined, alg);
 
@@ -17,7 +17,7 @@ describe('loadSigningKey', () => {
       );
 
       expect(new TextDecoder().decode(verified.payload)).toBe('hello');
-      expect(key.privateKey.extractable).toBe(false);
+      expect(key.privateKey.type).toBe('private');
       for (const name of PRIVATE_MEMBERS) {
         expect(key.publicJwk).not.toHaveProperty(name);
       }
@@ -29,6 +29,7 @@ describe('loadSigningKey', () => {
       const key = await loadSigningKey(privateJwk, alg);
 
       expect(key.publicJwk.x).toBe(privateJwk.x);
+      expect(key.publicJwk.n).toBe(privateJwk.n);
       expect(key.algorithm).toBe(alg);
     });
 

@@ -26,7 +26,7 @@ describe('createTokenService', () => {
       ],
       [
         'an unsupported algorithm',
-        { issuer: ISSUER, algorithm: 'RS256' },
+        { issuer: ISSUER, algorithm: 'PS256' },
         'algorithm',
       ],
       [

@@ -14,6 +14,7 @@ import type { DenyList } from '@portcullis/stores';
 import { createTokenService } from '@portcullis/token-service';
 
 import { median } from '../jwt-guard/stats.js';
+import { roundOrder } from './order.js';
 
 /** Cache modes: `off` is `tokenCache: false`, `default` the default cache. */
 export const CACHE_MODES = ['off', 'default'] as const;
@@ -137,11 +138,13 @@ export async function runDenyList(
     }
   }
 
+  // Each deny-list setting is compared with no deny-list, same cache mode
+  // and concurrency.
+  const groups = [...new Set(cells.map((c) => `${c.cache}/${c.inFlight}`))].map(
+    (key) => cells.filter((c) => `${c.cache}/${c.inFlight}` === key),
+  );
   for (let round = 0; round < rounds; round += 1) {
-    const shift = (round * 7) % cells.length;
-    const rotated = [...cells.slice(shift), ...cells.slice(0, shift)];
-    const order = round % 2 === 0 ? rotated : rotated.reverse();
-    for (const cell of order) {
+    for (const cell of roundOrder(groups, round)) {
       cell.rounds.push(await measure(cell.verify, cell.inFlight, millis));
     }
     progress(`deny-list: round ${round + 1}/${rounds} done`);

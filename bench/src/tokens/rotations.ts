@@ -13,11 +13,15 @@ import type { RefreshTokenStore } from '@portcullis/stores';
 import { createTokenService } from '@portcullis/token-service';
 
 import { median } from '../jwt-guard/stats.js';
+import { roundOrder } from './order.js';
 
 /** The stores measured, in table order. */
 export const ROTATION_STORES = ['memory', 'redis', 'postgresql'] as const;
-/** `refresh`: the service's full path; `rotate`: the store call alone. */
-export const ROTATION_PATHS = ['refresh', 'rotate'] as const;
+/**
+ * `refresh`: the service's full path; `rotate`: the store call alone;
+ * `mint`: `mintAccessToken` alone (no store, measured once).
+ */
+export const ROTATION_PATHS = ['refresh', 'rotate', 'mint'] as const;
 /** Clients in flight, each on its own family. */
 export const ROTATION_IN_FLIGHT = [1, 16] as const;
 
@@ -26,7 +30,7 @@ export type RotationPath = (typeof ROTATION_PATHS)[number];
 
 /** One measured cell: rotations per second of every round. */
 export interface RotationCell {
-  store: RotationStore;
+  store: RotationStore | 'none';
   path: RotationPath;
   inFlight: number;
   rounds: number[];
@@ -65,6 +69,19 @@ async function refreshClients(
     });
   }
   return steps;
+}
+
+async function mintClients(count: number): Promise<Step[]> {
+  const service = await createTokenService({ issuer: ISSUER });
+  return Array.from({ length: count }, (_, i) => async () => {
+    await service.mintAccessToken({
+      subject: `user-${i}`,
+      audience: AUDIENCE,
+      clientId: 'bench',
+      scope: ['read:items'],
+      sessionId: `session-${i}`,
+    });
+  });
 }
 
 async function rotateClients(
@@ -126,23 +143,40 @@ export async function runRotations(
   progress: (line: string) => void,
 ): Promise<RotationCell[]> {
   const cells: Array<RotationCell & { steps: Step[] }> = [];
-  for (const store of ROTATION_STORES) {
-    for (const inFlight of ROTATION_IN_FLIGHT) {
-      for (const path of ROTATION_PATHS) {
-        const make = path === 'refresh' ? refreshClients : rotateClients;
-        const steps = await make(stores[store], inFlight);
-        // Warm-up, and a check that every rotation succeeds.
-        await measure(steps, Math.min(millis, 300));
-        cells.push({ store, path, inFlight, steps, rounds: [], median: 0 });
-      }
+  const add = async (
+    store: RotationCell['store'],
+    path: RotationPath,
+    inFlight: number,
+    steps: Step[],
+  ): Promise<void> => {
+    // Warm-up, and a check that every rotation succeeds.
+    await measure(steps, Math.min(millis, 300));
+    cells.push({ store, path, inFlight, steps, rounds: [], median: 0 });
+  };
+  for (const inFlight of ROTATION_IN_FLIGHT) {
+    await add('none', 'mint', inFlight, await mintClients(inFlight));
+    for (const store of ROTATION_STORES) {
+      await add(
+        store,
+        'refresh',
+        inFlight,
+        await refreshClients(stores[store], inFlight),
+      );
+      await add(
+        store,
+        'rotate',
+        inFlight,
+        await rotateClients(stores[store], inFlight),
+      );
     }
   }
 
+  // Refresh and rotate on one store, and the mint alone, are compared.
+  const groups = [...new Set(cells.map((c) => `${c.store}/${c.inFlight}`))].map(
+    (key) => cells.filter((c) => `${c.store}/${c.inFlight}` === key),
+  );
   for (let round = 0; round < rounds; round += 1) {
-    const shift = (round * 5) % cells.length;
-    const rotated = [...cells.slice(shift), ...cells.slice(0, shift)];
-    const order = round % 2 === 0 ? rotated : rotated.reverse();
-    for (const cell of order) {
+    for (const cell of roundOrder(groups, round)) {
       cell.rounds.push(await measure(cell.steps, millis));
     }
     progress(`rotations: round ${round + 1}/${rounds} done`);

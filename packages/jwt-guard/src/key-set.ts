@@ -83,6 +83,29 @@ export function lookupKey(
   kid: string | undefined,
   alg: string,
 ): KeyLookup {
+  // A set never changes, so each (kid, alg) is looked up once per set.
+  let memo = LOOKUPS.get(set);
+  if (memo === undefined) {
+    memo = new Map();
+    LOOKUPS.set(set, memo);
+  }
+
+  const memoKey = `${alg} ${kid ?? ''}`;
+  const known = memo.get(memoKey);
+  if (known !== undefined) return known;
+  const found = findKey(set, kid, alg);
+  // Bounded: unknown kids chosen by clients are not remembered.
+  if ('found' in found || memo.size < MAX_MEMO_PER_SET) {
+    memo.set(memoKey, found);
+  }
+
+  return found;
+}
+
+const LOOKUPS = new WeakMap<KeySet, Map<string, KeyLookup>>();
+const MAX_MEMO_PER_SET = 64;
+
+function findKey(set: KeySet, kid: string | undefined, alg: string): KeyLookup {
   const named =
     kid === undefined
       ? set.entries

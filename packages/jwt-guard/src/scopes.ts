@@ -36,6 +36,12 @@ export function readScopes(
   claims: Readonly<Record<string, unknown>>,
   sources: readonly ScopeClaim[],
 ): readonly string[] {
-  const scopes = sources.flatMap((name) => scopesOfClaim(claims[name]));
-  return Object.freeze([...new Set(scopes)]);
+  const scopes: string[] = [];
+  for (const name of sources) {
+    for (const scope of scopesOfClaim(claims[name])) {
+      if (!scopes.includes(scope)) scopes.push(scope);
+    }
+  }
+
+  return Object.freeze(scopes);
 }

@@ -4,6 +4,8 @@
  * returns its verified context, emitting one audit event per outcome.
  */
 
+import type { KeyObject } from 'node:crypto';
+
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 
 import type { AuthError } from '@portcullis/core';
@@ -33,6 +35,7 @@ import { TokenCache } from './token-cache.js';
 import type { CachedToken, TokenCacheStats } from './token-cache.js';
 import { deepFreeze } from './deep-freeze.js';
 import { lookupKey } from './key-set.js';
+import type { KeySource } from './key-source.js';
 
 /** Per-call settings of {@link Verifier.verify}. */
 export interface VerifyContext {
@@ -120,6 +123,8 @@ export function buildVerifier(config: GuardConfig): Verifier {
           config.tokenCache.maxEntries,
           config.tokenCache.maxBytes,
         );
+  const hitsNeedNoIo =
+    config.isRevoked === undefined && config.denyList === undefined;
   const introspector =
     config.introspection === undefined
       ? undefined
@@ -175,8 +180,22 @@ export function buildVerifier(config: GuardConfig): Verifier {
   }
 
   // What can change for a token already verified: binding proofs,
-  // revocation and the deny-list.
-  async function checkDynamic(
+  // revocation and the deny-list. Undefined when all of it was checked
+  // without waiting (no DPoP proof, no revocation hook, no deny-list).
+  function checkDynamic(
+    auth: AuthContext,
+    context: VerifyContext,
+    nowSeconds: number,
+  ): Promise<void> | undefined {
+    if (hitsNeedNoIo && context.scheme !== 'dpop') {
+      checkBindingNow(auth.claims, context);
+      return undefined;
+    }
+
+    return checkDynamicLater(auth, context, nowSeconds);
+  }
+
+  async function checkDynamicLater(
     auth: AuthContext,
     context: VerifyContext,
     nowSeconds: number,
@@ -284,8 +303,6 @@ export function buildVerifier(config: GuardConfig): Verifier {
 
   // A hit answered without waiting, when nothing left to check needs I/O:
   // no revocation hook, no deny-list, no DPoP proof, fresh keys.
-  const hitsNeedNoIo =
-    config.isRevoked === undefined && config.denyList === undefined;
   function hitNow(
     token: string,
     nowMs: number,
@@ -325,8 +342,22 @@ export function buildVerifier(config: GuardConfig): Verifier {
     }
 
     checkCachedClaims(token, cached, nowMs);
-    await checkDynamic(cached.auth, context, nowMs / 1000);
+    const pending = checkDynamic(cached.auth, context, nowMs / 1000);
+    if (pending !== undefined) await pending;
     return cached.auth;
+  }
+
+  // The key from fresh keys without waiting; undefined when the keys must
+  // be loaded or the kid is unknown (selectKey then decides).
+  function keyNow(
+    source: KeySource,
+    kid: string | undefined,
+    alg: string,
+  ): KeyObject | undefined {
+    const set = source.freshSet();
+    if (set === undefined) return undefined;
+    const lookup = lookupKey(set, kid, alg);
+    return 'found' in lookup ? lookup.found : undefined;
   }
 
   async function run(
@@ -359,7 +390,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
     }
 
     const kid = parsed.header.kid as string | undefined;
-    const key = await source.selectKey(kid, alg);
+    const key = keyNow(source, kid, alg) ?? (await source.selectKey(kid, alg));
     const valid = onThreadPool(config.signatureThread, alg)
       ? await verifySignatureAsync(
           alg,
@@ -380,7 +411,8 @@ export function buildVerifier(config: GuardConfig): Verifier {
       issuer.issuer,
     );
     cache?.set(token, { auth, alg, kid, key, keySet: source.freshSet() });
-    await checkDynamic(auth, context, nowMs / 1000);
+    const pending = checkDynamic(auth, context, nowMs / 1000);
+    if (pending !== undefined) await pending;
     return auth;
   }
 

@@ -17,7 +17,11 @@ import {
   optionalLogger,
 } from '@portcullis/core';
 import type { AuditBus, Logger } from '@portcullis/core';
-import type { DenyList, RefreshTokenStore } from '@portcullis/stores';
+import type {
+  DenyList,
+  RefreshTokenStore,
+  ReplayCache,
+} from '@portcullis/stores';
 
 import { checkClients } from './client-config.js';
 import type { ClientConfig, NormalizedClient } from './client-config.js';
@@ -54,6 +58,7 @@ const KNOWN_OPTIONS = [
   'refreshGraceSeconds',
   'clients',
   ...KEY_OPTION_NAMES,
+  'replayCache',
 ] as const;
 
 /** Options of `createTokenService`. */
@@ -107,6 +112,12 @@ export interface TokenServiceOptions extends KeyOptions {
   refreshGraceSeconds?: number;
   /** Clients of the token endpoints. Default: none. */
   clients?: readonly ClientConfig[];
+  /**
+   * Records the `jti` of `private_key_jwt` assertions so that each is used
+   * once; pass the Redis or PostgreSQL one from `@portcullis/stores` when
+   * several instances serve the endpoints. Default: one in process memory.
+   */
+  replayCache?: ReplayCache;
 }
 
 /** The normalised, frozen options. */
@@ -127,6 +138,7 @@ export interface TokenServiceConfig extends KeyConfig {
   readonly refreshAbsoluteTtlSeconds: number;
   readonly refreshGraceSeconds: number;
   readonly clients: ReadonlyMap<string, NormalizedClient>;
+  readonly replayCache: ReplayCache | undefined;
 }
 
 function checkStore<T>(name: string, value: unknown, methods: string[]): T {
@@ -261,6 +273,12 @@ export function normalizeOptions(options: unknown): TokenServiceConfig {
       DEFAULT_REFRESH_GRACE_SECONDS,
     ),
     clients: checkClients(input.clients),
+    replayCache:
+      input.replayCache === undefined
+        ? undefined
+        : checkStore<ReplayCache>('replayCache', input.replayCache, [
+            'markIfAbsent',
+          ]),
   });
 }
 

@@ -20,12 +20,22 @@ export interface DenyListOptions {
   store: DenyList;
   /** The claim whose value is looked up. Default: `jti`. */
   claim?: 'jti' | 'sid';
+  /**
+   * Seconds a "not listed" answer is reused, when the store propagates
+   * additions (`subscribe`): any instance's addition ends it as soon as
+   * its message arrives, and this bounds how long a lost message could go
+   * unnoticed. Lets cached tokens be admitted without a store round trip.
+   * At most 60. Default: 0 (ask the store on every request).
+   */
+  cacheSeconds?: number;
 }
 
 /** The deny-list check of `isRevoked`. */
 export type RevocationCheck = (
   claims: JWTPayload,
 ) => boolean | Promise<boolean>;
+
+const MAX_DENY_LIST_CACHE_SECONDS = 60;
 
 // RFC 9068 section 2.2: the claims every JWT access token carries.
 const RFC9068_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'];
@@ -132,7 +142,17 @@ export function checkDenyList(
     fail('denyList.claim', 'must be "jti" or "sid"');
   }
 
-  return Object.freeze({ store: input.store, claim });
+  const cacheSeconds = input.cacheSeconds ?? 0;
+  if (
+    typeof cacheSeconds !== 'number' ||
+    !Number.isInteger(cacheSeconds) ||
+    cacheSeconds < 0 ||
+    cacheSeconds > MAX_DENY_LIST_CACHE_SECONDS
+  ) {
+    fail('denyList.cacheSeconds', 'must be an integer from 0 to 60');
+  }
+
+  return Object.freeze({ store: input.store, claim, cacheSeconds });
 }
 
 /** Checks `audienceClaim`. */

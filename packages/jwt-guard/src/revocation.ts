@@ -11,6 +11,7 @@ import {
   GuardUnavailableError,
   TokenRejectedError,
 } from './errors.js';
+import type { DenyListView } from './deny-list-view.js';
 import type { GuardConfig, RevocationCheck } from './options.js';
 
 /**
@@ -51,17 +52,20 @@ export async function checkRevocation(
  */
 export async function checkDenyList(
   denyList: GuardConfig['denyList'],
+  view: DenyListView | undefined,
   claims: Readonly<Record<string, unknown>>,
+  nowMs: number,
 ): Promise<void> {
-  if (denyList === undefined) return;
+  if (denyList === undefined || view === undefined) return;
   const key = claims[denyList.claim];
   if (typeof key !== 'string' || key.length === 0) {
     throw new TokenRejectedError('JWT_GUARD_CLAIM_MISSING');
   }
 
+  if (view.knownClear(key, nowMs)) return;
   let listed: unknown;
   try {
-    listed = await denyList.store.has(key);
+    listed = await view.has(key, nowMs);
   } catch (error) {
     throw new GuardUnavailableError('JWT_GUARD_REVOCATION_UNAVAILABLE', error);
   }

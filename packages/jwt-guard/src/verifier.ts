@@ -34,6 +34,7 @@ import { verifySignature, verifySignatureAsync } from './verify-signature.js';
 import { TokenCache } from './token-cache.js';
 import type { CachedToken, TokenCacheStats } from './token-cache.js';
 import { deepFreeze } from './deep-freeze.js';
+import { createDenyListView } from './deny-list-view.js';
 import { lookupKey } from './key-set.js';
 import type { KeySource } from './key-source.js';
 
@@ -69,16 +70,17 @@ export interface Verifier {
   verify(token: string, context?: VerifyContext): Promise<AuthContext>;
   /**
    * Answers from the verified-token cache without waiting, when the token
-   * is cached and nothing left to check needs I/O (no `isRevoked`, no
-   * `denyList`, no DPoP proof, keys fresh). Returns undefined when it
-   * cannot answer so: call `verify` then.
+   * is cached and nothing left to check needs I/O (no `isRevoked`, no DPoP
+   * proof, keys fresh, and no `denyList` or a reusable "not listed" answer
+   * from it, see `denyList.cacheSeconds`). Returns undefined when it cannot
+   * answer so: call `verify` then.
    *
    * @throws the errors of `verify` when the cached token is now refused.
    */
   verifyCached(token: string, context?: VerifyContext): AuthContext | undefined;
   /** Fetches every remote JWKS now; rejects when one cannot be loaded. */
   preload(): Promise<void>;
-  /** Stops background refresh timers. */
+  /** Stops background refresh timers and the deny-list subscription. */
   close(): void;
   /** Counters of the verified-token cache (zeros when it is off). */
   cacheStats(): TokenCacheStats;
@@ -123,8 +125,26 @@ export function buildVerifier(config: GuardConfig): Verifier {
           config.tokenCache.maxEntries,
           config.tokenCache.maxBytes,
         );
-  const hitsNeedNoIo =
-    config.isRevoked === undefined && config.denyList === undefined;
+  const denyListView =
+    config.denyList === undefined
+      ? undefined
+      : createDenyListView(
+          config.denyList.store,
+          config.denyList.cacheSeconds * 1000,
+          config.logger,
+        );
+  // Whether the deny-list can be cleared without asking the store.
+  function denyListClearNow(
+    claims: Readonly<Record<string, unknown>>,
+    nowMs: number,
+  ): boolean {
+    if (config.denyList === undefined || denyListView === undefined) {
+      return true;
+    }
+
+    const key = claims[config.denyList.claim];
+    return typeof key === 'string' && denyListView.knownClear(key, nowMs);
+  }
   const introspector =
     config.introspection === undefined
       ? undefined
@@ -158,7 +178,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
       now,
     );
     const auth = buildContext(token, {}, { ...claims }, issuer.issuer);
-    await checkDynamic(auth, context, now);
+    await checkDynamic(auth, context, nowMs);
     return auth;
   }
 
@@ -185,24 +205,36 @@ export function buildVerifier(config: GuardConfig): Verifier {
   function checkDynamic(
     auth: AuthContext,
     context: VerifyContext,
-    nowSeconds: number,
+    nowMs: number,
   ): Promise<void> | undefined {
-    if (hitsNeedNoIo && context.scheme !== 'dpop') {
+    if (noIoLeft(auth.claims, context, nowMs)) {
       checkBindingNow(auth.claims, context);
       return undefined;
     }
 
-    return checkDynamicLater(auth, context, nowSeconds);
+    return checkDynamicLater(auth, context, nowMs);
+  }
+
+  function noIoLeft(
+    claims: Readonly<Record<string, unknown>>,
+    context: VerifyContext,
+    nowMs: number,
+  ): boolean {
+    return (
+      config.isRevoked === undefined &&
+      context.scheme !== 'dpop' &&
+      denyListClearNow(claims, nowMs)
+    );
   }
 
   async function checkDynamicLater(
     auth: AuthContext,
     context: VerifyContext,
-    nowSeconds: number,
+    nowMs: number,
   ): Promise<void> {
-    await checkBinding(auth.token, auth.claims, context, nowSeconds);
+    await checkBinding(auth.token, auth.claims, context, nowMs / 1000);
     await checkRevocation(config.isRevoked, auth.claims);
-    await checkDenyList(config.denyList, auth.claims);
+    await checkDenyList(config.denyList, denyListView, auth.claims, nowMs);
   }
 
   // RFC 9449 section 7.2: a DPoP-bound token (cnf.jkt) is never accepted
@@ -308,13 +340,13 @@ export function buildVerifier(config: GuardConfig): Verifier {
     nowMs: number,
     context: VerifyContext,
   ): AuthContext | undefined {
-    if (cache === undefined || !hitsNeedNoIo) return undefined;
-    if (context.scheme === 'dpop') return undefined;
+    if (cache === undefined) return undefined;
     const cached = cache.peek(token);
     if (cached === undefined || !keyStillCurrent(token, cached)) {
       return undefined;
     }
 
+    if (!noIoLeft(cached.auth.claims, context, nowMs)) return undefined;
     checkCachedClaims(token, cached, nowMs);
     checkBindingNow(cached.auth.claims, context);
     cache.hit(token, cached);
@@ -342,7 +374,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
     }
 
     checkCachedClaims(token, cached, nowMs);
-    const pending = checkDynamic(cached.auth, context, nowMs / 1000);
+    const pending = checkDynamic(cached.auth, context, nowMs);
     if (pending !== undefined) await pending;
     return cached.auth;
   }
@@ -411,7 +443,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
       issuer.issuer,
     );
     cache?.set(token, { auth, alg, kid, key, keySet: source.freshSet() });
-    const pending = checkDynamic(auth, context, nowMs / 1000);
+    const pending = checkDynamic(auth, context, nowMs);
     if (pending !== undefined) await pending;
     return auth;
   }
@@ -465,6 +497,7 @@ export function buildVerifier(config: GuardConfig): Verifier {
     },
     close() {
       for (const source of sources.values()) source.close();
+      denyListView?.close();
     },
   });
 }

@@ -27,6 +27,15 @@ describe('parseToken', () => {
   });
 
   it.each([
+    ['AAAAAQ', [0, 0, 0, 1]],
+    ['AAAAAAE', [0, 0, 0, 0, 1]],
+  ])('accepts the canonical final group of %s', (signature, bytes) => {
+    const parsed = parseToken(`${HEADER}.${PAYLOAD}.${signature}`);
+
+    expect([...parsed.signature]).toEqual(bytes);
+  });
+
+  it.each([
     ['two parts', `${HEADER}.${PAYLOAD}`, 'JWT_GUARD_MALFORMED_TOKEN'],
     ['five parts (JWE)', `${HEADER}.a.b.c.d`, 'JWT_GUARD_MALFORMED_TOKEN'],
     ['an empty header', `.${PAYLOAD}.AAAA`, 'JWT_GUARD_MALFORMED_TOKEN'],
@@ -44,6 +53,11 @@ describe('parseToken', () => {
     [
       'a non-canonical last char',
       `${HEADER}.${PAYLOAD}.AAB`,
+      'JWT_GUARD_MALFORMED_TOKEN',
+    ],
+    [
+      'a non-canonical last char in a group of two',
+      `${HEADER}.${PAYLOAD}.AAAAAR`,
       'JWT_GUARD_MALFORMED_TOKEN',
     ],
     [

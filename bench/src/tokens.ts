@@ -96,7 +96,7 @@ function rotationTable(cells: RotationCell[]): string {
       (c) => c.store === store && c.path === path && c.inFlight === inFlight,
     ) as RotationCell;
   const rows = [
-    '| store | in flight | `refresh()` (rotations/s) | per round | µs per `refresh()` | store `rotate` alone (rotations/s) | µs per `rotate` | `refresh()` / `rotate` | per round |',
+    '| store | in flight | `refresh()` (rotations/s) | per round | \u00b5s per `refresh()` | store `rotate` alone (rotations/s) | \u00b5s per `rotate` | `refresh()` / `rotate` | per round |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const inFlight of ROTATION_IN_FLIGHT) {
@@ -123,7 +123,7 @@ function rotationTable(cells: RotationCell[]): string {
 }
 
 function range(values: readonly number[]): string {
-  return `${rate(Math.min(...values))}–${rate(Math.max(...values))}`;
+  return `${rate(Math.min(...values))}\u2013${rate(Math.max(...values))}`;
 }
 
 function denyTable(cells: DenyCell[]): string {
@@ -132,7 +132,7 @@ function denyTable(cells: DenyCell[]): string {
       (c) => c.cache === cache && c.list === list && c.inFlight === inFlight,
     ) as DenyCell;
   const rows = [
-    '| cache | in flight | deny-list | verifications/s | per round | with / without | per round | µs added per verification |',
+    '| cache | in flight | deny-list | verifications/s | per round | with / without | per round | \u00b5s added per verification |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const cache of CACHE_MODES) {

@@ -44,13 +44,19 @@ async function freePort(): Promise<number> {
 
 async function waitForReady(child: ChildProcess): Promise<void> {
   let output = '';
+  let failed = false;
   const collect = (chunk: Buffer): void => {
     output += chunk.toString();
   };
   child.stdout?.on('data', collect);
+  // A missing binary fails the test with its message instead of a crash.
+  child.once('error', (error) => {
+    failed = true;
+    output += `${error.message} (install redis-server)`;
+  });
   const deadline = Date.now() + START_LIMIT_MS;
   while (!output.includes(READY_LINE) && Date.now() < deadline) {
-    if (child.exitCode !== null) break;
+    if (failed || child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   child.stdout?.off('data', collect);

@@ -193,6 +193,14 @@ describe('private_key_jwt client authentication', () => {
           }),
       ],
       [
+        'exp - iat exceeds five minutes though exp is near',
+        () =>
+          signAssertion(keys.es, 'es-client', {
+            iat: now - 200,
+            exp: now + 200,
+          }),
+      ],
+      [
         'iat is in the future',
         () =>
           signAssertion(keys.es, 'es-client', {
@@ -346,6 +354,34 @@ describe('private_key_jwt client authentication', () => {
         grant_type: 'client_credentials',
         client_id: 'es-client',
         client_secret: 'anything',
+      });
+      expectInvalidClient(res);
+    });
+
+    it('refuses client_secret_basic whose client_id parameter differs', async () => {
+      const res = await postForm(
+        app,
+        '/token',
+        { grant_type: 'client_credentials', client_id: 'es-client' },
+        basic('secret-client', 's3cret'),
+      );
+      expectInvalidClient(res);
+    });
+
+    it('refuses client_secret_basic with a malformed percent-encoding', async () => {
+      const res = await postForm(
+        app,
+        '/token',
+        { grant_type: 'client_credentials' },
+        basic('secret-client', '%zz'),
+      );
+      expectInvalidClient(res);
+    });
+
+    it('refuses a request without any client credentials', async () => {
+      const res = await postForm(app, '/token', {
+        grant_type: 'client_credentials',
+        client_id: 'secret-client',
       });
       expectInvalidClient(res);
     });

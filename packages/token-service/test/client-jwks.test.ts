@@ -68,6 +68,11 @@ describe('checkClients with keys', () => {
       /"clients\[0\]\.jwks" must be a JWK Set/,
     ],
     [
+      'a key that is not an object',
+      () => ({ clientId: 'c', jwks: { keys: ['key'] } }),
+      /"clients\[0\]\.jwks\.keys\[0\]" must be a public JWK object/,
+    ],
+    [
       'a private EC key',
       withKey({ d: 'AAAA' }),
       /"clients\[0\]\.jwks\.keys\[0\]\.d" must be absent/,

@@ -58,6 +58,9 @@ describe('tokens from createTokenService with jsonwebtoken', () => {
       audience: AUDIENCE,
       complete: true,
     });
+    expect(() =>
+      jwt.verify(tamper(accessToken), pem, { algorithms: ['ES256'] }),
+    ).toThrow(jwt.JsonWebTokenError);
 
     expect(verified.header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     expect(verified.payload as JwtPayload).toMatchObject({
@@ -83,6 +86,36 @@ describe('tokens from createTokenService with jsonwebtoken', () => {
         audience: 'https://other.example.com',
       }),
     ).toThrow(jwt.JsonWebTokenError);
+  });
+
+  it('verify RS256 tokens with the published key as PEM', async () => {
+    const rsa = await createTokenService({
+      issuer: ISSUER,
+      algorithm: 'RS256',
+    });
+    const key = createPublicKey({
+      key: rsa.jwks().keys[0] as JsonWebKey,
+      format: 'jwk',
+    });
+    const pem = key.export({ type: 'spki', format: 'pem' }) as string;
+    const { accessToken } = await rsa.mintAccessToken({
+      subject: 'user-1',
+      audience: AUDIENCE,
+      clientId: 'web',
+    });
+    rsa.close();
+    const options = {
+      algorithms: ['RS256' as const],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    };
+
+    expect(jwt.verify(accessToken, pem, options)).toMatchObject({
+      sub: 'user-1',
+    });
+    expect(() => jwt.verify(tamper(accessToken), pem, options)).toThrow(
+      jwt.JsonWebTokenError,
+    );
   });
 });
 

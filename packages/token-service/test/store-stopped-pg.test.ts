@@ -3,7 +3,9 @@
 // loopback TCP proxy (the stores package's test helper), and stopping the
 // store closes the proxy's listener and every connection through it, so
 // open connections break and new ones are refused, as from a stopped
-// server. Restoring the proxy on the same port brings the store back.
+// server. Restoring the proxy on the same port brings the store back. A
+// second proxy of this package's helpers stalls instead: connections stay
+// open and nothing is forwarded, as from a server that stopped answering.
 
 import { Pool } from 'pg';
 
@@ -13,7 +15,15 @@ import type { PostgresStores } from '@portcullis/stores';
 import { startTcpProxy } from '../../stores/test/helpers/tcp-proxy.js';
 import type { TcpProxy } from '../../stores/test/helpers/tcp-proxy.js';
 import { pgUrl, uniqueName } from '../../../test-support/services.js';
-import { stoppedStoreSuite } from './helpers/stopped-store.js';
+import { startStallingProxy } from './helpers/stalling-proxy.js';
+import type { StallingProxy } from './helpers/stalling-proxy.js';
+import {
+  expectUnavailable,
+  startIssuer,
+  stoppedStoreSuite,
+  storedHash,
+} from './helpers/stopped-store.js';
+import type { RunningIssuer } from './helpers/stopped-store.js';
 
 const schema = uniqueName('ts_stopped');
 let admin: Pool;
@@ -52,5 +62,63 @@ describe('token endpoints when PostgreSQL becomes unreachable and returns', () =
       await proxy.restore();
       await stores.denyList.has('probe');
     },
+  });
+});
+
+describe('token endpoints when PostgreSQL stops answering', () => {
+  let stalling: StallingProxy;
+  let stalledPool: Pool;
+  let issuer: RunningIssuer;
+
+  beforeAll(async () => {
+    const url = new URL(pgUrl());
+    stalling = await startStallingProxy(url.hostname, Number(url.port));
+    url.port = String(stalling.port);
+    stalledPool = new Pool({
+      connectionString: url.href,
+      max: 4,
+      connectionTimeoutMillis: 500,
+      query_timeout: 1000,
+    });
+    issuer = await startIssuer(
+      createPostgresStores({ pool: stalledPool, schema }),
+    );
+  });
+
+  afterAll(async () => {
+    stalling?.resume();
+    await issuer?.close();
+    await stalledPool?.end();
+    await stalling?.close();
+  });
+
+  it('answer 503 at the query timeout, and the token rotates exactly once after', async () => {
+    const { familyId, refreshToken } = await issuer.service.issueRefreshToken({
+      clientId: 'web',
+      subject: 'u5',
+    });
+    const first = await issuer.refresh(refreshToken);
+    expect(first.status).toBe(200);
+    const current = first.body.refresh_token as string;
+
+    stalling.stall();
+    try {
+      expectUnavailable(await issuer.refresh(current));
+    } finally {
+      stalling.resume();
+    }
+
+    // Whether or not the stalled transaction reached the server, the
+    // retry yields the successor that the family now holds, once.
+    const retried = await issuer.refresh(current);
+    expect(retried.status).toBe(200);
+    const again = await issuer.refresh(current);
+    expect(again.body.refresh_token).toBe(retried.body.refresh_token);
+    const family = await issuer.stores.refreshTokens.getFamily(familyId);
+    expect(family).toMatchObject({
+      generation: 2,
+      currentTokenHash: storedHash(retried.body.refresh_token),
+    });
+    expect(family?.revokedAtMs).toBeUndefined();
   });
 });

@@ -182,8 +182,11 @@ export function buildVerifier(config: GuardConfig): Verifier {
     return auth;
   }
 
-  // The context handed to the application: frozen, with header and claims
-  // frozen all the way down, since a cache hit hands out the same object.
+  // The context handed to the application: frozen; with the cache on, its
+  // header and claims are frozen all the way down, since every hit hands
+  // out the same object.
+  const freezeClaims =
+    cache === undefined ? <T>(value: T): T => Object.freeze(value) : deepFreeze;
   function buildContext(
     token: string,
     header: Readonly<Record<string, unknown>>,
@@ -192,8 +195,8 @@ export function buildVerifier(config: GuardConfig): Verifier {
   ): AuthContext {
     return Object.freeze({
       token,
-      header: deepFreeze(header) as ProtectedHeaderParameters,
-      claims: deepFreeze(claims) as JWTPayload,
+      header: freezeClaims(header) as ProtectedHeaderParameters,
+      claims: freezeClaims(claims) as JWTPayload,
       scopes: readScopes(claims, rulesOf(issuer).scopeClaims),
       issuer,
     });

@@ -4,7 +4,10 @@ import type { JsonWebKey } from 'node:crypto';
 import type { Express } from 'express';
 import { SignJWT, decodeJwt } from 'jose';
 
-import { ISSUER } from './helpers/keys.js';
+import { createMemoryReplayCache } from '@portcullis/stores';
+
+import { createTokenService } from '../src/index.js';
+import { AUDIENCE, ISSUER } from './helpers/keys.js';
 import {
   ASSERTION_TYPE,
   TOKEN_URL,
@@ -455,5 +458,51 @@ describe('private_key_jwt client authentication', () => {
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     });
+  });
+});
+
+describe('the default replay cache', () => {
+  function recordingLogger() {
+    const warnings: string[] = [];
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => {
+        warnings.push(message);
+      },
+      error: () => undefined,
+    };
+    return { logger, warnings };
+  }
+
+  it('is announced by a warning when a client has keys', async () => {
+    const { logger, warnings } = recordingLogger();
+    const service = await createTokenService({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      logger,
+      clients: [{ clientId: 'k', jwks: { keys: [keys.es.publicJwk] } }],
+    });
+    service.tokenEndpoints();
+    service.close();
+
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/replay cache is in process memory/),
+    );
+  });
+
+  it('is not announced when a replayCache is given', async () => {
+    const { logger, warnings } = recordingLogger();
+    const service = await createTokenService({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      logger,
+      replayCache: createMemoryReplayCache(),
+      clients: [{ clientId: 'k', jwks: { keys: [keys.es.publicJwk] } }],
+    });
+    service.tokenEndpoints();
+    service.close();
+
+    expect(warnings.filter((w) => /replay cache/.test(w))).toEqual([]);
   });
 });

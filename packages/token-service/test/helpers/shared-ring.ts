@@ -43,7 +43,10 @@ async function verifiesWith(token: string, service: TokenService) {
 }
 
 /** Waits until both instances sign with the one active key of `store`. */
-async function settled(store: KeyStore, services: TokenService[]) {
+async function settled(
+  store: KeyStore,
+  services: TokenService[],
+): Promise<string> {
   return waitFor('both instances to sign with one active key', async () => {
     const active = Object.entries(await states(store))
       .filter(([, state]) => state === 'active')
@@ -51,9 +54,8 @@ async function settled(store: KeyStore, services: TokenService[]) {
     const kids = await Promise.all(
       services.map(async (s) => kidOf(await mint(s))),
     );
-    return (
-      active.length === 1 && kids.every((kid) => kid === active[0]) && active[0]
-    );
+    const agreed = active.length === 1 && kids.every((k) => k === active[0]);
+    return agreed ? (active[0] as string) : '';
   });
 }
 
@@ -93,7 +95,7 @@ export function sharedRingSuite(makeStore: () => Promise<KeyStore>): void {
     const during = await Promise.all(services.map((s) => mint(s)));
     const next = await waitFor('the rotation', async () => {
       const kid = await settled(store, services);
-      return kid !== first && kid;
+      return kid !== first ? kid : '';
     });
     const after = await Promise.all(services.map((s) => mint(s)));
 
@@ -120,7 +122,7 @@ export function sharedRingSuite(makeStore: () => Promise<KeyStore>): void {
 
     const second = await waitFor('a scheduled rotation', async () => {
       const kid = await settled(store, services);
-      return kid !== first && kid;
+      return kid !== first ? kid : '';
     });
 
     const counts = await countStates(store);

@@ -59,6 +59,21 @@ describe('createJwksRouter', () => {
     expect(res.status).toBe(404);
   });
 
+  it('serves the current set of a function, with the given max-age', async () => {
+    const first = await loadSigningKey(undefined, 'ES256');
+    const second = await loadSigningKey(undefined, 'RS256');
+    let jwks = { keys: [first.publicJwk] };
+    const app = express().use(createJwksRouter(() => jwks, 60));
+
+    const before = await request(app).get('/.well-known/jwks.json');
+    jwks = { keys: [first.publicJwk, second.publicJwk] };
+    const after = await request(app).get('/.well-known/jwks.json');
+
+    expect(before.body.keys).toHaveLength(1);
+    expect(after.body).toEqual({ keys: [first.publicJwk, second.publicJwk] });
+    expect(after.headers['cache-control']).toBe('public, max-age=60');
+  });
+
   it('serves under the mount path of an issuer with a path', async () => {
     const key = await loadSigningKey(undefined, 'EdDSA');
     const app = express();

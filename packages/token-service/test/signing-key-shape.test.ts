@@ -2,6 +2,22 @@ import { checkSigningKey } from '../src/signing-key-shape.js';
 
 const EC_KEY = { kty: 'EC', crv: 'P-256', x: 'xx', y: 'yy', d: 'dd' };
 const OKP_KEY = { kty: 'OKP', crv: 'Ed25519', x: 'xx', d: 'dd' };
+const RSA_KEY = {
+  kty: 'RSA',
+  n: Buffer.alloc(256, 0xff).toString('base64url'),
+  e: 'AQAB',
+  d: 'dd',
+  p: 'pp',
+  q: 'qq',
+  dp: 'dp',
+  dq: 'dq',
+  qi: 'qi',
+};
+// 2047 bits: the first byte has its top bit clear.
+const SHORT_N = Buffer.concat([
+  Buffer.from([0x7f]),
+  Buffer.alloc(255, 0xff),
+]).toString('base64url');
 
 describe('checkSigningKey', () => {
   it('accepts no key', () => {
@@ -13,6 +29,8 @@ describe('checkSigningKey', () => {
     ['ES256', { ...EC_KEY, alg: 'ES256', use: 'sig', key_ops: ['sign'] }],
     ['EdDSA', OKP_KEY],
     ['EdDSA', { ...OKP_KEY, alg: 'EdDSA' }],
+    ['RS256', RSA_KEY],
+    ['RS256', { ...RSA_KEY, alg: 'RS256', use: 'sig' }],
   ] as const)('accepts a private %s key and freezes a copy', (alg, jwk) => {
     const checked = checkSigningKey(jwk, alg);
 
@@ -42,6 +60,27 @@ describe('checkSigningKey', () => {
     ['an X25519 key', 'EdDSA', { ...OKP_KEY, crv: 'X25519' }, 'OKP Ed25519'],
     ['an Ed25519 key for ES256', 'ES256', OKP_KEY, 'EC P-256'],
     ['a public key', 'ES256', { ...EC_KEY, d: undefined }, '"d" member'],
+    ['an EC key for RS256', 'RS256', EC_KEY, 'RSA key for "RS256"'],
+    ['a public RSA key', 'RS256', { ...RSA_KEY, d: undefined }, '"d" member'],
+    [
+      'an RSA key without CRT members',
+      'RS256',
+      { ...RSA_KEY, dp: undefined, qi: undefined },
+      '"dp", "qi" member',
+    ],
+    ['an RSA key without n', 'RS256', { ...RSA_KEY, n: undefined }, 'n, e'],
+    [
+      'an RSA key of 2047 bits',
+      'RS256',
+      { ...RSA_KEY, n: SHORT_N },
+      'at least 2048 bits',
+    ],
+    [
+      'an RSA key of 1024 bits',
+      'RS256',
+      { ...RSA_KEY, n: Buffer.alloc(128, 0xff).toString('base64url') },
+      'at least 2048 bits',
+    ],
     ['an empty d', 'ES256', { ...EC_KEY, d: '' }, '"d" member'],
     [
       'a key without y',

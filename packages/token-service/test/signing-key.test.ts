@@ -63,6 +63,21 @@ describe('loadSigningKey', () => {
     ).rejects.toThrow('option "signingKey"');
   });
 
+  it('refuses an RSA key whose modulus belongs to another key', async () => {
+    const privateJwk = await privateJwkFor('RS256');
+    const other = await privateJwkFor('RS256');
+
+    await expect(
+      loadSigningKey({ ...privateJwk, n: other.n }, 'RS256'),
+    ).rejects.toThrow('option "signingKey"');
+  });
+
+  it('generates 2048-bit RSA keys', async () => {
+    const key = await loadSigningKey(undefined, 'RS256');
+
+    expect(key.privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+  });
+
   it('refuses key material that does not decode', async () => {
     const privateJwk = await privateJwkFor('ES256');
 

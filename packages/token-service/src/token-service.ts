@@ -37,9 +37,12 @@ export interface TokenService {
   /** `${issuer without trailing slash}/.well-known/jwks.json`. */
   readonly jwksUri: string;
   /**
-   * Signs an access token for `input`.
+   * Signs an access token for `input` with the ring's active key. With a
+   * rotating ring, `ttlSeconds` is capped (LIM-018).
    *
    * @throws TypeError (as a rejection) when the input is malformed.
+   * @throws TemporarilyUnavailableError (503, as a rejection) when the key
+   * store or the signer fails.
    */
   readonly mintAccessToken: MintAccessToken;
   /**
@@ -65,7 +68,9 @@ export interface TokenService {
   jwks(): { keys: JWK[] };
   /**
    * Publishes a new key as pending; it signs once it has been published
-   * `keyRotation.pendingSeconds`, and the key it replaces is retired.
+   * `keyRotation.pendingSeconds`, and the key it replaces is retired. Not an
+   * emergency revocation (LIM-001); concurrent calls on several instances
+   * leave an extra pending key (LIM-016).
    *
    * @throws TypeError (as a rejection) with `signingKey` or `signer`.
    * @throws the store's error (as a rejection) when the store fails.

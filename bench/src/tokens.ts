@@ -138,6 +138,11 @@ function denyTable(cells: DenyCell[]): string {
   for (const cache of CACHE_MODES) {
     for (const inFlight of DENY_IN_FLIGHT) {
       const base = find(cache, 'none', inFlight);
+      const ping = find(cache, 'ping', inFlight);
+      const pingMicros = ((inFlight * 1e6) / ping.median).toFixed(0);
+      rows.push(
+        `| ${cache === 'off' ? '`tokenCache: false`' : 'default'} | ${inFlight} | reference: Redis \`PING\` alone, no verify | ${rate(ping.median)} | ${range(ping.rounds)} | | | ${pingMicros} \u00b5s per \`PING\` |`,
+      );
       for (const list of DENY_LISTS) {
         const cell = find(cache, list, inFlight);
         const name = cache === 'off' ? '`tokenCache: false`' : 'default';
@@ -199,6 +204,7 @@ async function main(): Promise<void> {
     progress(`deny-list: ${rounds} rounds of ${millis} ms per cell`);
     const deny = await runDenyList(
       { memory: createMemoryDenyList(), redis: redisStores.denyList },
+      () => redis.ping(),
       rounds,
       millis,
       progress,

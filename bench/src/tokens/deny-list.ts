@@ -35,7 +35,8 @@ export type DenyListSetting = (typeof DENY_LISTS)[number];
 /** One measured cell: verifications per second of every round. */
 export interface DenyCell {
   cache: CacheMode;
-  list: DenyListSetting;
+  /** `ping`: a Redis PING alone, the round trip a Redis check costs. */
+  list: DenyListSetting | 'ping';
   inFlight: number;
   rounds: number[];
   median: number;
@@ -83,6 +84,7 @@ async function expectRefused(verify: Verify, what: string): Promise<void> {
  */
 export async function runDenyList(
   stores: Record<'memory' | 'redis', DenyList>,
+  ping: () => Promise<unknown>,
   rounds: number,
   millis: number,
   progress: (line: string) => void,
@@ -137,9 +139,22 @@ export async function runDenyList(
       }
     }
   }
+  for (const cache of CACHE_MODES) {
+    for (const inFlight of DENY_IN_FLIGHT) {
+      await measure(ping, inFlight, Math.min(millis, 200));
+      cells.push({
+        cache,
+        list: 'ping',
+        inFlight,
+        verify: ping,
+        rounds: [],
+        median: 0,
+      });
+    }
+  }
 
   // Each deny-list setting is compared with no deny-list, same cache mode
-  // and concurrency.
+  // and concurrency; a PING runs in each group as the round-trip reference.
   const groups = [...new Set(cells.map((c) => `${c.cache}/${c.inFlight}`))].map(
     (key) => cells.filter((c) => `${c.cache}/${c.inFlight}` === key),
   );

@@ -1,39 +1,24 @@
 /**
  * The key ring kept in a KeyStore and shared by every instance: each
- * instance re-reads the store on a timer, applies the rotation rules of
- * key-rotation-plan.ts with the store's compare-and-set, and signs with
- * the key those rules make current.
+ * instance re-reads the store on a timer, applies the rotation rules (see
+ * key-ring-maintenance.ts), and signs with the key those rules make
+ * current.
  */
 
 import type { JSONWebKeySet, JWK } from 'jose';
 
 import { TemporarilyUnavailableError, configError } from '@portcullis/core';
-import type { Logger } from '@portcullis/core';
-import type { KeyStore, SigningKeyRecord } from '@portcullis/stores';
+import type { SigningKeyRecord } from '@portcullis/stores';
 
-import type { KeyEncryptionKey } from './key-encryption.js';
-import type { KeyRotationConfig } from './key-options.js';
-import { newKeyRecord, openKeyRecord, publicJwkOf } from './key-record.js';
-import { currentKey, planRotation } from './key-rotation-plan.js';
-import type { RingAction } from './key-rotation-plan.js';
+import { createPendingKey, maintainRing } from './key-ring-maintenance.js';
+import type { StoredKeyRingOptions } from './key-ring-maintenance.js';
+import { openKeyRecord, publicJwkOf } from './key-record.js';
+import { currentKey } from './key-rotation-plan.js';
 import type { KeyRing, KeyRotation } from './key-ring.js';
 import { PACKAGE_NAME } from './package-name.js';
 import type { Signer } from './signer.js';
-import type { SigningAlgorithm } from './signing-key-shape.js';
 
-/** Rounds of plan-and-apply per refresh; races settle in two. */
-const MAX_ROUNDS = 4;
-
-/** What the stored ring needs. */
-export interface StoredKeyRingOptions {
-  readonly store: KeyStore;
-  /** The first seals new keys; every one opens. */
-  readonly keks: readonly KeyEncryptionKey[];
-  /** The algorithm of new keys. */
-  readonly algorithm: SigningAlgorithm;
-  readonly rotation: KeyRotationConfig;
-  readonly logger: Logger;
-}
+export type { StoredKeyRingOptions } from './key-ring-maintenance.js';
 
 interface RingView {
   readonly loadedAtMs: number;
@@ -47,11 +32,51 @@ function unavailable(description: string, cause?: unknown): Error {
   return new TemporarilyUnavailableError(description, { cause });
 }
 
-function publishedKeys(records: readonly SigningKeyRecord[]): JWK[] {
-  return records
+/** The next view; the set objects stay the same while the kids do. */
+function nextView(
+  previous: RingView | undefined,
+  records: readonly SigningKeyRecord[],
+  signer: Signer | undefined,
+  loadedAtMs: number,
+): RingView {
+  const keys = records
     .map(publicJwkOf)
     .filter((jwk): jwk is JWK => jwk !== undefined)
     .map((jwk) => Object.freeze({ ...jwk }));
+  const kids = keys.map((k) => k.kid).join(' ');
+  if (previous !== undefined && previous.kids === kids) {
+    return { ...previous, loadedAtMs, signer };
+  }
+
+  return {
+    loadedAtMs,
+    signer,
+    kids,
+    jwks: Object.freeze({ keys: Object.freeze(keys) as JWK[] }),
+    algorithms: Object.freeze([...new Set(keys.map((k) => k.alg as string))]),
+  };
+}
+
+/** Opens every pending and active key, so a wrong KEK fails at start. */
+async function openAll(
+  records: readonly SigningKeyRecord[],
+  open: (record: SigningKeyRecord) => Promise<Signer>,
+): Promise<void> {
+  for (const record of records) {
+    if (record.state === 'retired') continue;
+    try {
+      await open(record);
+    } catch (cause) {
+      throw Object.assign(
+        configError(
+          PACKAGE_NAME,
+          'keyEncryptionKeys',
+          `cannot open the stored keys: ${(cause as Error).message}`,
+        ),
+        { cause },
+      );
+    }
+  }
 }
 
 /**
@@ -66,7 +91,7 @@ function publishedKeys(records: readonly SigningKeyRecord[]): JWK[] {
 export async function createStoredKeyRing(
   options: StoredKeyRingOptions,
 ): Promise<KeyRing> {
-  const { store, keks, algorithm, rotation, logger } = options;
+  const { store, keks, rotation, logger } = options;
   const signers = new Map<string, Promise<Signer>>();
   let view: RingView | undefined;
   let inflight: Promise<void> | undefined;
@@ -81,55 +106,7 @@ export async function createStoredKeyRing(
     return signer;
   };
 
-  const apply = async (action: RingAction, nowMs: number): Promise<void> => {
-    switch (action.type) {
-      case 'create': {
-        const record = await newKeyRecord(
-          algorithm,
-          keks[0] as KeyEncryptionKey,
-          nowMs,
-          action.activateAfterMs,
-        );
-        if (await store.put(record)) {
-          logger.info('signing key created', { kid: record.kid });
-        }
-        return;
-      }
-      case 'promote':
-        if (
-          !(await store.updateState(action.kid, 'pending', 'active', nowMs))
-        ) {
-          return;
-        }
-
-        logger.info('signing key activated', { kid: action.kid });
-        for (const kid of action.retire) {
-          await store.updateState(kid, 'active', 'retired', nowMs);
-        }
-        return;
-      case 'retire':
-        await store.updateState(action.kid, 'active', 'retired', nowMs);
-        return;
-      case 'remove':
-        await store.remove(action.kid);
-        logger.info('signing key removed', { kid: action.kid });
-    }
-  };
-
-  const maintain = async (): Promise<SigningKeyRecord[]> => {
-    for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const records = await store.list();
-      const nowMs = Date.now();
-      const actions = planRotation(records, nowMs, rotation);
-      if (actions.length === 0) return records;
-      for (const action of actions) await apply(action, nowMs);
-    }
-    return store.list();
-  };
-
-  const currentSigner = async (
-    records: readonly SigningKeyRecord[],
-  ): Promise<Signer | undefined> => {
+  const currentSigner = async (records: readonly SigningKeyRecord[]) => {
     const current = currentKey(records);
     if (current === undefined) return undefined;
     try {
@@ -145,35 +122,20 @@ export async function createStoredKeyRing(
 
   const load = async (): Promise<void> => {
     const loadedAtMs = Date.now();
-    const records = await maintain();
+    const records = await maintainRing(options);
     const signer = await currentSigner(records);
-    const keys = publishedKeys(records);
-    const kids = keys.map((k) => k.kid).join(' ');
     for (const kid of signers.keys()) {
       if (!records.some((r) => r.kid === kid)) signers.delete(kid);
     }
-
-    const same = view !== undefined && view.kids === kids;
-    view = {
-      loadedAtMs,
-      signer,
-      kids,
-      jwks: same
-        ? view!.jwks
-        : Object.freeze({ keys: Object.freeze(keys) as JWK[] }),
-      algorithms: same
-        ? view!.algorithms
-        : Object.freeze([...new Set(keys.map((k) => k.alg as string))]),
-    };
+    view = nextView(view, records, signer, loadedAtMs);
   };
 
   const refresh = (maxAgeMs = 0): Promise<void> => {
-    if (inflight !== undefined) return inflight;
     if (view !== undefined && Date.now() - view.loadedAtMs < maxAgeMs) {
       return Promise.resolve();
     }
 
-    inflight = load().finally(() => {
+    inflight ??= load().finally(() => {
       inflight = undefined;
     });
     return inflight;
@@ -207,13 +169,11 @@ export async function createStoredKeyRing(
     async rotate(): Promise<KeyRotation> {
       const nowMs = Date.now();
       const activatesAtMs = nowMs + rotation.pendingMs;
-      const record = await newKeyRecord(
-        algorithm,
-        keks[0] as KeyEncryptionKey,
-        nowMs,
-        activatesAtMs,
-      );
-      await store.put(record);
+      const record = await createPendingKey(options, nowMs, activatesAtMs);
+      if (record === undefined) {
+        throw unavailable('the key store refused the new key');
+      }
+
       logger.info('signing key rotation requested', { kid: record.kid });
       // A refresh that started before the put may miss the new key.
       await inflight?.catch(() => undefined);
@@ -223,26 +183,4 @@ export async function createStoredKeyRing(
     close: () => clearInterval(timer),
     maxTokenTtlSeconds: rotation.maxTokenTtlSeconds,
   });
-}
-
-/** Opens every pending and active key, so a wrong KEK fails at start. */
-async function openAll(
-  records: readonly SigningKeyRecord[],
-  open: (record: SigningKeyRecord) => Promise<Signer>,
-): Promise<void> {
-  for (const record of records) {
-    if (record.state === 'retired') continue;
-    try {
-      await open(record);
-    } catch (cause) {
-      throw Object.assign(
-        configError(
-          PACKAGE_NAME,
-          'keyEncryptionKeys',
-          `cannot open the stored keys: ${(cause as Error).message}`,
-        ),
-        { cause },
-      );
-    }
-  }
 }

@@ -135,7 +135,15 @@ export function sharedRingSuite(makeStore: () => Promise<KeyStore>): void {
 
   it('introspects a token signed by a key that another instance created', async () => {
     const store = await makeStore();
-    const a = await startInstance(store);
+    // Tokens of a live 30 s, so that introspection is not racing their exp.
+    const a = await startInstance(store, {
+      accessTokenTtlSeconds: 30,
+      keyRotation: {
+        ...FAST_RING.keyRotation,
+        intervalSeconds: 3600,
+        retiredSeconds: 31,
+      },
+    });
     // b re-reads the store only every 30 s: only the unknown kid makes it
     // look again.
     const b = await startInstance(store, {

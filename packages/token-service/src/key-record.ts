@@ -4,6 +4,7 @@
  * under a key-encryption key. No private member is ever stored in clear.
  */
 
+import { calculateJwkThumbprint } from 'jose';
 import type { JWK } from 'jose';
 
 import type { SigningKeyRecord } from '@portcullis/stores';
@@ -72,7 +73,9 @@ export function publicJwkOf(record: SigningKeyRecord): JWK | undefined {
 }
 
 /**
- * Opens the record's private key and returns a local signer for it.
+ * Opens the record's private key and returns a local signer for it. Only
+ * a KEK holder can seal a key, so a record that opens was written by an
+ * instance of this service, not by someone with write access to the store.
  *
  * @throws KeyDecryptionError when the key does not open with `keks`, or
  * what it holds is not the key the record publishes.
@@ -98,7 +101,10 @@ export async function openKeyRecord(
     );
   }
 
-  if (key.publicJwk.kid !== record.kid) {
+  // The kid is the RFC 7638 thumbprint: the sealed key, the record's kid
+  // and the record's public JWK must all name the same key.
+  const published = await calculateJwkThumbprint(publicJwk, 'sha256');
+  if (key.publicJwk.kid !== record.kid || published !== record.kid) {
     throw new KeyDecryptionError(
       `signing key "${record.kid}" holds another key than it publishes`,
     );

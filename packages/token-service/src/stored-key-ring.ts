@@ -12,7 +12,7 @@ import type { SigningKeyRecord } from '@portcullis/stores';
 
 import { createPendingKey, maintainRing } from './key-ring-maintenance.js';
 import type { StoredKeyRingOptions } from './key-ring-maintenance.js';
-import { openKeyRecord, publicJwkOf } from './key-record.js';
+import { openKeyRecord } from './key-record.js';
 import { currentKey } from './key-rotation-plan.js';
 import type { KeyRing, KeyRotation } from './key-ring.js';
 import { PACKAGE_NAME } from './package-name.js';
@@ -35,14 +35,11 @@ function unavailable(description: string, cause?: unknown): Error {
 /** The next view; the set objects stay the same while the kids do. */
 function nextView(
   previous: RingView | undefined,
-  records: readonly SigningKeyRecord[],
+  published: readonly Signer[],
   signer: Signer | undefined,
   loadedAtMs: number,
 ): RingView {
-  const keys = records
-    .map(publicJwkOf)
-    .filter((jwk): jwk is JWK => jwk !== undefined)
-    .map((jwk) => Object.freeze({ ...jwk }));
+  const keys = published.map((s) => Object.freeze({ ...s.publicJwk }));
   const kids = keys.map((k) => k.kid).join(' ');
   if (previous !== undefined && previous.kids === kids) {
     return { ...previous, loadedAtMs, signer };
@@ -106,28 +103,33 @@ export async function createStoredKeyRing(
     return signer;
   };
 
-  const currentSigner = async (records: readonly SigningKeyRecord[]) => {
-    const current = currentKey(records);
-    if (current === undefined) return undefined;
-    try {
-      return await openSigner(current);
-    } catch (error) {
-      logger.error('signing key does not open', {
-        kid: current.kid,
-        reason: (error as Error).message,
-      });
-      return undefined;
+  // Only keys that open are published: a record someone wrote into the
+  // store without the KEK never reaches the JWKS.
+  const openRecords = async (records: readonly SigningKeyRecord[]) => {
+    const opened = new Map<string, Signer>();
+    for (const record of records) {
+      try {
+        opened.set(record.kid, await openSigner(record));
+      } catch (error) {
+        logger.error('signing key does not open', {
+          kid: record.kid,
+          reason: (error as Error).message,
+        });
+      }
     }
+    return opened;
   };
 
   const load = async (): Promise<void> => {
     const loadedAtMs = Date.now();
     const records = await maintainRing(options);
-    const signer = await currentSigner(records);
+    const opened = await openRecords(records);
+    const current = currentKey(records);
+    const signer = current === undefined ? undefined : opened.get(current.kid);
     for (const kid of signers.keys()) {
-      if (!records.some((r) => r.kid === kid)) signers.delete(kid);
+      if (!opened.has(kid)) signers.delete(kid);
     }
-    view = nextView(view, records, signer, loadedAtMs);
+    view = nextView(view, [...opened.values()], signer, loadedAtMs);
   };
 
   const refresh = (maxAgeMs = 0): Promise<void> => {

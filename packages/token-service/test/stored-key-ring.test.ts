@@ -4,13 +4,15 @@ import express from 'express';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import request from 'supertest';
 
+import { silentLogger } from '@portcullis/core';
 import { createMemoryKeyStore } from '@portcullis/stores';
 import type { KeyStore } from '@portcullis/stores';
 
-import { openPrivateKey } from '../src/key-encryption.js';
-import type { SealedPrivateKey } from '../src/key-encryption.js';
 import { createTokenService } from '../src/index.js';
 import type { TokenService } from '../src/index.js';
+import { openPrivateKey } from '../src/key-encryption.js';
+import type { SealedPrivateKey } from '../src/key-encryption.js';
+import { newKeyRecord } from '../src/key-record.js';
 import {
   FAST_RING,
   KEK,
@@ -264,6 +266,32 @@ describe('the stored key ring', () => {
       );
       expect(sealedBy[rotation.kid]).toBe('kek-2');
       expect(Object.values(sealedBy).sort()).toEqual(['kek-1', 'kek-2']);
+    });
+
+    it('never publishes a key written to the store without the KEK', async () => {
+      const store = createMemoryKeyStore();
+      const error = jest.fn();
+      const service = await start(store, {
+        logger: { ...silentLogger, error },
+      });
+      const forged = await newKeyRecord(
+        'ES256',
+        { id: KEK.id, key: randomBytes(32) },
+        Date.now(),
+        Date.now(),
+      );
+
+      await store.put(forged);
+      await waitFor('a refresh', async () => {
+        await mint(service);
+        return error.mock.calls.length > 0;
+      });
+
+      expect(jwksKids(service)).not.toContain(forged.kid);
+      expect(error).toHaveBeenCalledWith('signing key does not open', {
+        kid: forged.kid,
+        reason: expect.stringContaining('the key is wrong'),
+      });
     });
 
     it('refuses to start without key-encryption keys', () => {

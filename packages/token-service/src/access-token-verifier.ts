@@ -8,6 +8,8 @@ import type { JSONWebKeySet, JWTPayload } from 'jose';
 
 import { TemporarilyUnavailableError } from '@portcullis/core';
 
+import { SIGNING_ALGORITHMS } from './signing-key-shape.js';
+
 /** A token whose kid is unknown re-reads the ring at most this often. */
 const UNKNOWN_KID_REFRESH_MS = 1000;
 
@@ -19,7 +21,6 @@ export type VerifyOwnAccessToken = (
 /** The part of the key ring the verifier reads. */
 export interface VerificationKeys {
   jwks(): JSONWebKeySet;
-  algorithms(): readonly string[];
   refresh(maxAgeMs?: number): Promise<void>;
 }
 
@@ -53,7 +54,9 @@ export function createOwnTokenVerifier(
     const { payload } = await jwtVerify(token, cached, {
       issuer,
       typ: 'at+jwt',
-      algorithms: [...keys.algorithms()],
+      // Each published key carries its alg, which jose's key selection
+      // requires to match the header's, so this list widens nothing.
+      algorithms: [...SIGNING_ALGORITHMS],
       requiredClaims: ['exp', 'jti', 'sub', 'client_id'],
     });
     return payload;

@@ -29,8 +29,6 @@ export interface KeyRing {
   signer(): Promise<Signer>;
   /** The published keys; the same frozen object until the set changes. */
   jwks(): JSONWebKeySet;
-  /** The algorithms of the published keys. */
-  algorithms(): readonly string[];
   /** Re-reads the ring unless it was read within `maxAgeMs` (default 0). */
   refresh(maxAgeMs?: number): Promise<void>;
   /**
@@ -59,11 +57,9 @@ export async function createStaticKeyRing(
   const jwks = Object.freeze({
     keys: [Object.freeze({ ...signer.publicJwk })],
   });
-  const algorithms = Object.freeze([signer.algorithm]);
   return Object.freeze({
     signer: async () => signer,
     jwks: () => jwks,
-    algorithms: () => algorithms,
     refresh: async () => {},
     rotate: () => Promise.reject(new TypeError(options.rotateError)),
     close: () => {},

@@ -24,7 +24,6 @@ interface RingView {
   readonly loadedAtMs: number;
   readonly signer: Signer | undefined;
   readonly jwks: JSONWebKeySet;
-  readonly algorithms: readonly string[];
   readonly kids: string;
 }
 
@@ -50,7 +49,6 @@ function nextView(
     signer,
     kids,
     jwks: Object.freeze({ keys: Object.freeze(keys) as JWK[] }),
-    algorithms: Object.freeze([...new Set(keys.map((k) => k.alg as string))]),
   };
 }
 
@@ -166,7 +164,6 @@ export async function createStoredKeyRing(
       return view.signer;
     },
     jwks: () => (view as RingView).jwks,
-    algorithms: () => (view as RingView).algorithms,
     refresh,
     async rotate(): Promise<KeyRotation> {
       const nowMs = Date.now();

@@ -19,7 +19,7 @@ const DAY_SECONDS = 24 * 3600;
 const DEFAULT_INTERVAL_SECONDS = 30 * DAY_SECONDS;
 const DEFAULT_PENDING_SECONDS = 3600;
 const DEFAULT_REFRESH_SECONDS = 30;
-const DEFAULT_RETIRE_MARGIN_SECONDS = 600;
+const DEFAULT_RETIRE_MARGIN_SECONDS = 3600;
 const DEFAULT_JWKS_MAX_AGE_SECONDS = 300;
 const ROTATION_KEYS = [
   'intervalSeconds',
@@ -50,7 +50,7 @@ export interface KeyRotationOptions {
   /**
    * How long a retired key stays published. At least
    * `accessTokenTtlSeconds + refreshSeconds`. Default:
-   * `accessTokenTtlSeconds + refreshSeconds + 600`.
+   * `accessTokenTtlSeconds + refreshSeconds + 3600`.
    */
   retiredSeconds?: number;
   /** How often each instance re-reads the key store. Default: 30. */

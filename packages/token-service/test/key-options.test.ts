@@ -24,9 +24,9 @@ describe('checkKeyOptions', () => {
       keyRotation: {
         intervalMs: 30 * 24 * 3600 * 1000,
         pendingMs: 3600 * 1000,
-        retiredMs: (300 + 30 + 600) * 1000,
+        retiredMs: (300 + 30 + 3600) * 1000,
         refreshMs: 30 * 1000,
-        maxTokenTtlSeconds: 900,
+        maxTokenTtlSeconds: 3900,
       },
     });
   });

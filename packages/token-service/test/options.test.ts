@@ -85,9 +85,9 @@ describe('normalizeOptions', () => {
         keyRotation: {
           intervalMs: 30 * 24 * 3600 * 1000,
           pendingMs: 3600 * 1000,
-          retiredMs: (300 + 30 + 600) * 1000,
+          retiredMs: (300 + 30 + 3600) * 1000,
           refreshMs: 30 * 1000,
-          maxTokenTtlSeconds: 300 + 600,
+          maxTokenTtlSeconds: 300 + 3600,
         },
       });
       expect(config.refreshTokenSecret).toHaveLength(32);

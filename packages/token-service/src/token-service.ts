@@ -160,16 +160,21 @@ async function startTokenService(
  * a bad option throws synchronously instead of rejecting.
  *
  * @param options - see {@link TokenServiceOptions}; defaults: `algorithm`
- * ES256, a generated key, `accessTokenTtlSeconds` 300.
+ * ES256, keys generated and rotated in process memory,
+ * `accessTokenTtlSeconds` 300, `jwksMaxAgeSeconds` 300.
  * @throws TypeError, synchronously, naming the option when one is missing,
- * unknown or unsafe, or `signingKey` is not a private key for `algorithm`.
+ * unknown or unsafe, two exclude each other, or `signingKey` is not a
+ * private key for `algorithm`.
  * @throws TypeError, as a rejection, when `signingKey` cannot be imported
- * or its public members do not match its private key.
+ * or its public members do not match its private key, a stored key does
+ * not open with `keyEncryptionKeys`, or `signer` fails its probe.
+ * @throws the key store's error, as a rejection, when it cannot be read.
  *
  * @example
  * const tokens = await createTokenService({
  *   issuer: 'https://auth.example.com',
- *   signingKey: JSON.parse(process.env.SIGNING_JWK),
+ *   keyStore: createRedisStores({ client: redis }).keys,
+ *   keyEncryptionKeys: [{ id: 'kek-1', key: kekBytes }],
  * });
  * app.use(tokens.router());
  * const { accessToken } = await tokens.mintAccessToken({

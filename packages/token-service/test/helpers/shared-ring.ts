@@ -83,6 +83,10 @@ export function sharedRingSuite(makeStore: () => Promise<KeyStore>): void {
 
     expect(services[0]!.jwks().keys.map((k) => k.kid)).toContain(kid);
     expect(services[1]!.jwks().keys.map((k) => k.kid)).toContain(kid);
+    // As the store returns them: no private member in clear.
+    const stored = JSON.stringify(await store.list());
+    expect(stored).not.toMatch(/"(d|p|q|dp|dq|qi)":/);
+    expect(stored).toContain('"enc":"A256GCM"');
   });
 
   it('rotating at once, ends with exactly one active key', async () => {

@@ -12,6 +12,11 @@ import type { TokenService } from '../src/index.js';
 import { KEK, kidOf, mint, waitFor } from './helpers/key-ring.js';
 import { AUDIENCE } from './helpers/keys.js';
 
+/** A moment past `exp` and the guard's 5 s clock tolerance. */
+function afterLife(token: string): { now: number } {
+  return { now: ((decodeJwt(token).exp as number) + 5) * 1000 };
+}
+
 /** The guard verifies at a moment inside the token's life. */
 function duringLife(token: string): { now: number } {
   return { now: ((decodeJwt(token).iat as number) + 1) * 1000 };
@@ -83,6 +88,9 @@ describe.each(['ES256', 'RS256'] as const)(
         await expect(
           verifier.verify(token, duringLife(token)),
         ).resolves.toMatchObject({ claims: { sub: 'user-1' } });
+        await expect(
+          verifier.verify(token, afterLife(token)),
+        ).rejects.toMatchObject({ status: 401, code: 'invalid_token' });
       }
 
       await waitFor('the retired key to leave the JWKS', async () => {

@@ -235,7 +235,7 @@ export interface PortcullisPresetOptions {
 
 /**
  * Portcullis's own token service: RFC 9068 tokens (`typ: at+jwt`) signed
- * with ES256 or EdDSA.
+ * with ES256, EdDSA or RS256, each key verifying only its own algorithm.
  */
 export function portcullis(options: PortcullisPresetOptions): VerifierOptions {
   const issuer = text('portcullis', 'issuer', options?.issuer);
@@ -244,7 +244,7 @@ export function portcullis(options: PortcullisPresetOptions): VerifierOptions {
     jwksUri:
       options.jwksUri ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
     audience: audience('portcullis', options.audience),
-    algorithms: ['ES256', 'EdDSA'],
+    algorithms: ['ES256', 'EdDSA', 'RS256'],
     requiredType: 'at+jwt',
     scopeClaims: ['scope'],
   };

@@ -147,7 +147,7 @@ describe('presets', () => {
         issuer: 'https://auth.example.com',
         jwksUri: 'https://auth.example.com/.well-known/jwks.json',
         audience: 'api',
-        algorithms: ['ES256', 'EdDSA'],
+        algorithms: ['ES256', 'EdDSA', 'RS256'],
         requiredType: 'at+jwt',
         scopeClaims: ['scope'],
       });
@@ -380,13 +380,14 @@ describe('presets', () => {
       });
     });
 
-    it('portcullis requires at+jwt and refuses RS256', async () => {
+    it('portcullis requires at+jwt, admits ES256 and RS256, refuses PS256', async () => {
       const options = portcullis({
         issuer: 'https://auth.example.com',
         audience: 'api',
       });
+      const ps = await createSigner('PS256');
       const verifier = createVerifier(
-        withLocalKeys(options, [es.publicJwk, rsa.publicJwk]),
+        withLocalKeys(options, [es.publicJwk, rsa.publicJwk, ps.publicJwk]),
       );
       const claims = {
         iss: 'https://auth.example.com',
@@ -400,12 +401,14 @@ describe('presets', () => {
           es.sign(claims),
           es.sign(claims, { typ: 'JWT' }),
           rsa.sign(claims),
+          ps.sign(claims),
         ].map(async (t) => outcome(verifier.verify(await t))),
       );
 
       expect(results).toEqual([
         'OK',
         'JWT_GUARD_TYPE_MISMATCH',
+        'OK',
         'JWT_GUARD_ALG_NOT_ALLOWED',
       ]);
     });

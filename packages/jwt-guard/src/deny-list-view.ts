@@ -4,9 +4,11 @@
  * (`DenyList.subscribe`: Redis pub/sub, PostgreSQL LISTEN/NOTIFY, or the
  * memory store's own listeners), a "not listed" answer is reused for that
  * many seconds: an addition made by any instance removes it as soon as its
- * message arrives, a lost connection clears every answer, and the time
- * bound caps how long a lost message could go unnoticed. A reused answer
- * is what lets a cached token be admitted without waiting.
+ * message arrives; when the subscription reports its connection lost,
+ * every answer is dropped and none is reused until it listens again; and
+ * the time bound caps how long a message lost unnoticed (a connection that
+ * dies silently) could matter. A reused answer is what lets a cached token
+ * be admitted without waiting.
  */
 
 import type { DenyList } from '@portcullis/stores';
@@ -44,13 +46,21 @@ export function createDenyListView(
   let generation = 0;
   let stop: (() => Promise<void>) | undefined;
 
+  let live = true;
   if (cacheMs > 0 && store.subscribe !== undefined) {
     store
-      .subscribe((key) => {
-        generation += 1;
-        if (key === undefined) clear.clear();
-        else clear.delete(key);
-      })
+      .subscribe(
+        (key) => {
+          generation += 1;
+          if (key === undefined) clear.clear();
+          else clear.delete(key);
+        },
+        (isLive) => {
+          generation += 1;
+          live = isLive;
+          clear.clear();
+        },
+      )
       .then(
         (unsubscribe) => {
           if (closed) {
@@ -69,14 +79,14 @@ export function createDenyListView(
 
   return {
     knownClear(key, nowMs) {
-      if (!listening) return false;
+      if (!listening || !live) return false;
       const until = clear.get(key);
       return until !== undefined && nowMs < until;
     },
     async has(key, nowMs) {
       const startedAt = generation;
       const listed = await store.has(key);
-      if (listed === false && listening && generation === startedAt) {
+      if (listed === false && listening && live && generation === startedAt) {
         if (clear.size >= MAX_CLEAR_KEYS) clear.clear();
         clear.set(key, nowMs + cacheMs);
       }

@@ -10,6 +10,7 @@ import { createMemoryDenyList, createRedisStores } from '@portcullis/stores';
 import type { DenyList, DenyListListener } from '@portcullis/stores';
 
 import { redisUrl, uniqueName } from '../../../test-support/services.js';
+import { startTcpProxy } from '../../stores/test/helpers/tcp-proxy.js';
 import {
   AUDIENCE,
   ISSUER,
@@ -207,6 +208,54 @@ describe('denyList.cacheSeconds on Redis shared by two verifiers', () => {
 
     expect(Date.now() - revokedAt).toBeLessThan(1000);
     await expect(b.verifier.verify(token)).rejects.toMatchObject({
+      reason: 'JWT_GUARD_REVOKED',
+    });
+  });
+
+  it('stops reusing answers as soon as its connection to Redis is lost', async () => {
+    const prefix = `${uniqueName('deny-cut')}:`;
+    const url = new URL(redisUrl());
+    const proxy = await startTcpProxy(url.hostname, Number(url.port));
+    const proxied = new Redis(proxy.port, url.hostname, {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => 50,
+    });
+    const direct = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    clients.push(proxied, direct);
+    if (proxied.status !== 'ready') {
+      await new Promise((resolve) => proxied.once('ready', resolve));
+    }
+    const guarded = createRedisStores({ client: proxied, keyPrefix: prefix });
+    const elsewhere = createRedisStores({ client: direct, keyPrefix: prefix });
+    const verifier = createVerifier(
+      options({ store: guarded.denyList, claim: 'sid', cacheSeconds: 30 }),
+    );
+    verifiers.push(verifier);
+    const token = await signer.sign(validClaims({ sid: 'session-cut' }));
+    await untilCachedAnswer(verifier, token);
+
+    try {
+      await proxy.cut();
+      await elsewhere.denyList.add('session-cut', nowSeconds() + 60);
+      const cutAt = Date.now();
+      while (verifier.verifyCached(token) !== undefined) {
+        if (Date.now() - cutAt > 1000) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+
+      expect(Date.now() - cutAt).toBeLessThan(1000);
+      await expect(verifier.verify(token)).rejects.toMatchObject({
+        status: 503,
+      });
+    } finally {
+      await proxy.restore();
+    }
+
+    for (let i = 0; i < 200 && proxied.status !== 'ready'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await expect(verifier.verify(token)).rejects.toMatchObject({
       reason: 'JWT_GUARD_REVOKED',
     });
   });

@@ -7,6 +7,7 @@ export type {
   AttemptCounter,
   DenyList,
   DenyListListener,
+  DenyListStatusListener,
   KeyStore,
   NewRefreshFamily,
   RefreshFamily,

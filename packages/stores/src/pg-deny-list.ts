@@ -8,7 +8,11 @@ import type { PoolClient } from 'pg';
 
 import { failClosed } from './errors.js';
 import type { PgContext } from './pg-context.js';
-import type { DenyList, DenyListListener } from './ports.js';
+import type {
+  DenyList,
+  DenyListListener,
+  DenyListStatusListener,
+} from './ports.js';
 
 const RECONNECT_DELAY_MS = 250;
 const MAX_CHANNEL_LENGTH = 63;
@@ -49,6 +53,7 @@ export function createPgDenyList(context: PgContext): DenyList {
 
   const subscribe = async (
     listener: DenyListListener,
+    onStatus?: DenyListStatusListener,
   ): Promise<() => Promise<void>> => {
     let stopped = false;
     let client: PoolClient | undefined;
@@ -64,7 +69,9 @@ export function createPgDenyList(context: PgContext): DenyList {
     // are lost, so the listener is told to clear its cache.
     const onBroken = (): void => {
       client = undefined;
-      if (active()) setTimeout(reconnect, RECONNECT_DELAY_MS).unref();
+      if (!active()) return;
+      onStatus?.(false);
+      setTimeout(reconnect, RECONNECT_DELAY_MS).unref();
     };
     const reconnect = (): void => {
       listen(deliver, onBroken).then(
@@ -72,6 +79,7 @@ export function createPgDenyList(context: PgContext): DenyList {
           if (!active()) return fresh.release(true);
           client = fresh;
           deliver(undefined);
+          if (active()) onStatus?.(true);
         },
         () => {
           if (active()) setTimeout(reconnect, RECONNECT_DELAY_MS).unref();
@@ -112,6 +120,7 @@ export function createPgDenyList(context: PgContext): DenyList {
         );
         return rowCount === 1;
       }),
-    subscribe: (listener) => failClosed(() => subscribe(listener)),
+    subscribe: (listener, onStatus) =>
+      failClosed(() => subscribe(listener, onStatus)),
   };
 }

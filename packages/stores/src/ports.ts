@@ -54,9 +54,15 @@ export interface DenyList {
    * instance sharing the store adds, or with `undefined` when changes may
    * have been missed (after a reconnection), meaning "clear the cache".
    * Resolves once listening, with a function that stops listening.
-   * Optional: a DenyList without propagation leaves it out.
+   * `onStatus`, when given, hears `false` as soon as the subscription's
+   * connection is lost (messages may be missed from then on) and `true`
+   * once it listens again, so a cache can stop trusting its answers in
+   * between. Optional: a DenyList without propagation leaves it out.
    */
-  subscribe?(listener: DenyListListener): Promise<() => Promise<void>>;
+  subscribe?(
+    listener: DenyListListener,
+    onStatus?: DenyListStatusListener,
+  ): Promise<() => Promise<void>>;
 }
 
 /**
@@ -64,6 +70,12 @@ export interface DenyList {
  * have been missed. It must not throw.
  */
 export type DenyListListener = (key: string | undefined) => void;
+
+/**
+ * Hears whether a deny-list subscription is live: `false` when its
+ * connection is lost, `true` when it listens again. It must not throw.
+ */
+export type DenyListStatusListener = (live: boolean) => void;
 
 /** Remembers one-time values (DPoP `jti`, nonces) for a while. */
 export interface ReplayCache {

@@ -10,7 +10,11 @@ import type { Cluster, Redis } from 'ioredis';
 import { failClosed } from './errors.js';
 import { checkExec } from './redis-context.js';
 import type { RedisClient, RedisContext } from './redis-context.js';
-import type { DenyList, DenyListListener } from './ports.js';
+import type {
+  DenyList,
+  DenyListListener,
+  DenyListStatusListener,
+} from './ports.js';
 
 /** A second connection for SUBSCRIBE, which blocks a connection's use. */
 async function connectSubscriber(client: RedisClient): Promise<RedisClient> {
@@ -37,15 +41,22 @@ export function createRedisDenyList(context: RedisContext): DenyList {
 
   const subscribe = async (
     listener: DenyListListener,
+    onStatus?: DenyListStatusListener,
   ): Promise<() => Promise<void>> => {
     const subscriber = await connectSubscriber(client);
     let stopped = false;
     subscriber.on('message', (from: string, key: string) => {
       if (from === channel && !stopped) listener(key);
     });
+    // From a lost connection on, messages may be missed.
+    subscriber.on('close', () => {
+      if (!stopped) onStatus?.(false);
+    });
     // A reconnection may have missed messages: the cache must be cleared.
     subscriber.on('ready', () => {
-      if (!stopped) listener(undefined);
+      if (stopped) return;
+      listener(undefined);
+      onStatus?.(true);
     });
     try {
       await subscriber.subscribe(channel);
@@ -79,6 +90,7 @@ export function createRedisDenyList(context: RedisContext): DenyList {
         const value = await client.get(keyOf(key));
         return value !== null && Number(value) > now();
       }),
-    subscribe: (listener) => failClosed(() => subscribe(listener)),
+    subscribe: (listener, onStatus) =>
+      failClosed(() => subscribe(listener, onStatus)),
   };
 }

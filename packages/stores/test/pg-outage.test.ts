@@ -89,11 +89,15 @@ describe('PostgreSQL adapters when the database is unreachable', () => {
       absoluteTtlSeconds: 600,
     });
     const seen: Array<string | undefined> = [];
-    const unsubscribe = await stores.denyList.subscribe?.((key) =>
-      seen.push(key),
+    const statuses: boolean[] = [];
+    const unsubscribe = await stores.denyList.subscribe?.(
+      (key) => seen.push(key),
+      (live) => statuses.push(live),
     );
 
     await proxy.cut();
+    // The subscription says at once that it no longer hears additions.
+    await until(() => statuses.includes(false));
     const started = Date.now();
     const outcomes = await Promise.allSettled(everyPort());
     for (const outcome of outcomes) {
@@ -121,6 +125,8 @@ describe('PostgreSQL adapters when the database is unreachable', () => {
     // The LISTEN connection came back: "changes may have been missed", then
     // additions from another instance arrive again.
     await until(() => seen.includes(undefined));
+    await until(() => statuses.at(-1) === true);
+    expect(statuses[0]).toBe(false);
     const other = createPostgresStores({ pool: admin, schema });
     await other.denyList.add('jti-5', Date.now() / 1000 + 60);
     await until(() => seen.includes('jti-5'));

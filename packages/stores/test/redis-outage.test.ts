@@ -109,11 +109,15 @@ describe('Redis adapters when Redis stops and returns', () => {
     await stores.denyList.add('jti-1', Date.now() / 1000 + 60);
     await expect(stores.denyList.has('jti-1')).resolves.toBe(true);
     const seen: Array<string | undefined> = [];
-    const unsubscribe = await stores.denyList.subscribe?.((key) =>
-      seen.push(key),
+    const statuses: boolean[] = [];
+    const unsubscribe = await stores.denyList.subscribe?.(
+      (key) => seen.push(key),
+      (live) => statuses.push(live),
     );
 
     await stopRedis();
+    // The subscription says at once that it no longer hears additions.
+    await until(() => statuses.includes(false));
     const started = Date.now();
     const outcomes = await Promise.allSettled(everyPort());
     expect(outcomes.map((o) => o.status)).toEqual(
@@ -140,6 +144,8 @@ describe('Redis adapters when Redis stops and returns', () => {
     // The subscriber reconnected: it says "changes may have been missed",
     // then carries new additions again.
     await until(() => seen.includes(undefined));
+    await until(() => statuses.at(-1) === true);
+    expect(statuses[0]).toBe(false);
     await stores.denyList.add('jti-4', Date.now() / 1000 + 60);
     await until(() => seen.includes('jti-4'));
     await unsubscribe?.();

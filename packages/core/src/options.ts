@@ -111,10 +111,15 @@ export function rejectUnknownKeys(
   packageName: string,
   options: object,
   known: readonly string[],
+  prefix = '',
 ): void {
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw configError(packageName, key, 'is not a known option');
+      throw configError(
+        packageName,
+        `${prefix}${key}`,
+        'is not a known option',
+      );
     }
   }
 }

@@ -21,7 +21,16 @@ function discoveredUrl(issuer: string, timeoutMs: number): () => Promise<URL> {
 
 function createSource(entry: IssuerConfig, config: GuardConfig): KeySource {
   const { keys } = entry;
-  if (keys.kind === 'jwks') return createStaticKeySource(keys.set);
+  if (keys.kind === 'jwks') {
+    if (keys.set.entries.length === 0) {
+      config.logger.warn(
+        'the static JWKS holds no usable public signature key: every token of this issuer will be refused',
+        { issuer: entry.issuer },
+      );
+    }
+
+    return createStaticKeySource(keys.set);
+  }
   if (keys.kind === 'secret') return createSecretKeySource(keys.secret);
 
   const resolveUrl =

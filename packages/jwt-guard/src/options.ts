@@ -230,7 +230,12 @@ function checkTokenCache(
   }
 
   const input = (value ?? {}) as TokenCacheOptions;
-  rejectUnknownKeys(PACKAGE_NAME, input, ['maxEntries', 'maxBytes']);
+  rejectUnknownKeys(
+    PACKAGE_NAME,
+    input,
+    ['maxEntries', 'maxBytes'],
+    'tokenCache.',
+  );
   return {
     maxEntries: positiveInteger(
       PACKAGE_NAME,

@@ -101,10 +101,9 @@ export function verifySignature(
   data: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  const spec = prepare(alg, key, signature);
-  if (spec === undefined) return false;
-
   try {
+    const spec = prepare(alg, key, signature);
+    if (spec === undefined) return false;
     if (spec.family === 'HMAC') return verifyHmac(spec, key, data, signature);
     const call = asymmetricCall(spec, key, signature);
     if (call === undefined) return false;
@@ -127,17 +126,24 @@ export function verifySignatureAsync(
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  const spec = prepare(alg, key, signature);
-  if (spec === undefined) return Promise.resolve(false);
-  if (spec.family === 'HMAC') {
-    return Promise.resolve(verifySignature(alg, key, data, signature));
+  let spec: AlgorithmSpec | undefined;
+  let call: AsymmetricCall | undefined;
+  try {
+    spec = prepare(alg, key, signature);
+    if (spec?.family === 'HMAC') {
+      return Promise.resolve(verifySignature(alg, key, data, signature));
+    }
+    call =
+      spec === undefined ? undefined : asymmetricCall(spec, key, signature);
+  } catch {
+    return Promise.resolve(false);
   }
 
-  const call = asymmetricCall(spec, key, signature);
   if (call === undefined) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
-      cryptoVerify(call.hash, data, call.key, signature, (error, valid) => {
+      const { hash, key: keyInput } = call as AsymmetricCall;
+      cryptoVerify(hash, data, keyInput, signature, (error, valid) => {
         resolve(error === null && valid === true);
       });
     } catch {

@@ -611,6 +611,24 @@ describe('requireAuth', () => {
       ]);
     });
 
+    it.each<[string, (s: TestSigner) => object[]]>([
+      ['no key', () => []],
+      ['only a private key', (s) => [{ ...s.publicJwk, d: 'AAAA' }]],
+    ])('warns at startup about a static JWKS with %s', (_name, keysOf) => {
+      const keys = keysOf(signer) as never[];
+      const lines: unknown[] = [];
+      const logger = recordingLogger(lines);
+
+      buildGuardedApp(
+        guardOptions({ jwksUri: undefined, jwks: { keys }, logger }),
+      );
+
+      expect(lines).toContainEqual([
+        expect.stringContaining('no usable public signature key'),
+        { issuer: ISSUER },
+      ]);
+    });
+
     it('warns at startup about a clock tolerance over five minutes', () => {
       const lines: unknown[] = [];
       const logger = recordingLogger(lines);

@@ -152,7 +152,7 @@ describe('the verified-token cache', () => {
   it.each<[string, unknown, string]>([
     ['a string', 'on', '"tokenCache"'],
     ['a zero entry bound', { maxEntries: 0 }, '"tokenCache.maxEntries"'],
-    ['an unknown key', { size: 1 }, '"size"'],
+    ['an unknown key', { size: 1 }, '"tokenCache.size"'],
   ])('rejects %s as tokenCache', (_name, tokenCache, path) => {
     expect(() => createVerifier(options({ tokenCache } as never))).toThrow(
       path,

@@ -1,7 +1,10 @@
 import { createSecretKey, generateKeyPairSync, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
-import { verifySignature } from '../src/verify-signature.js';
+import {
+  verifySignature,
+  verifySignatureAsync,
+} from '../src/verify-signature.js';
 
 const DATA = Buffer.from('header.payload');
 
@@ -123,5 +126,27 @@ describe('verifySignature', () => {
     expect(verifySignature('RS256', rsa.publicKey, DATA, signature)).toBe(
       false,
     );
+  });
+});
+
+describe('the signature checks with arguments of the wrong type', () => {
+  const signature = Buffer.alloc(64);
+  it.each<[string, unknown, unknown, unknown]>([
+    ['an undefined signature', p256.publicKey, DATA, undefined],
+    ['a null key', null, DATA, signature],
+    ['an undefined key', undefined, DATA, signature],
+    ['a string key', 'not a key', DATA, signature],
+    ['undefined data', p256.publicKey, undefined, signature],
+  ])('answer false, never throw, for %s', async (_name, key, data, sig) => {
+    const args = ['ES256', key, data, sig] as Parameters<
+      typeof verifySignature
+    >;
+
+    expect(verifySignature(...args)).toBe(false);
+    let result: Promise<boolean> | undefined;
+    expect(() => {
+      result = verifySignatureAsync(...args);
+    }).not.toThrow();
+    await expect(result).resolves.toBe(false);
   });
 });

@@ -11,6 +11,7 @@ export type Guard =
   | 'portcullis-cached'
   | 'portcullis-event-loop'
   | 'portcullis-thread-pool'
+  | 'portcullis-pool-of-one'
   | 'oauth2-jwt-bearer'
   | 'express-jwt'
   | 'passport-jwt';
@@ -19,13 +20,15 @@ export type Guard =
  * The guarded contenders of the HTTP benchmark, Portcullis first:
  * `portcullis-cached` with the default options (verified-token cache on,
  * `signatureThread: 'auto'`), then with the signature check forced onto
- * the event loop and onto the thread pool (the measurement behind `auto`).
+ * the event loop and onto the thread pool (the measurement behind `auto`),
+ * and on the thread pool in a process started with UV_THREADPOOL_SIZE=1.
  * `portcullis` (cache off) is kept for ad hoc runs through BENCH_ONLY.
  */
 export const GUARDS: readonly Guard[] = [
   'portcullis-cached',
   'portcullis-event-loop',
   'portcullis-thread-pool',
+  'portcullis-pool-of-one',
   'oauth2-jwt-bearer',
   'express-jwt',
   'passport-jwt',

@@ -235,6 +235,10 @@ export async function runHttp(
         startServer(target, {
           BENCH_GUARD: target.guard,
           BENCH_ALG: target.alg,
+          // One libuv worker next to the event loop, on a 2-vCPU machine.
+          ...(target.guard === 'portcullis-pool-of-one'
+            ? { UV_THREADPOOL_SIZE: '1' }
+            : {}),
           BENCH_ISSUER: jwks.issuer,
           BENCH_JWKS_URI: jwks.jwksUri,
           BENCH_AUDIENCE: AUDIENCE,

@@ -64,6 +64,7 @@ function guardFor(name: Guard): RequestHandler | undefined {
       });
     case 'portcullis-event-loop':
     case 'portcullis-thread-pool':
+    case 'portcullis-pool-of-one':
       return requireAuth({
         issuer,
         audience,

@@ -11,6 +11,7 @@ import type { DenyList, DenyListListener } from '@portcullis/stores';
 
 import { redisUrl, uniqueName } from '../../../test-support/services.js';
 import { startTcpProxy } from '../../stores/test/helpers/tcp-proxy.js';
+import type { TcpProxy } from '../../stores/test/helpers/tcp-proxy.js';
 import {
   AUDIENCE,
   ISSUER,
@@ -176,10 +177,12 @@ describe('denyList.cacheSeconds on a memory store', () => {
 describe('denyList.cacheSeconds on Redis shared by two verifiers', () => {
   const clients: Redis[] = [];
   const verifiers: Verifier[] = [];
+  const proxies: TcpProxy[] = [];
 
-  afterAll(() => {
+  afterAll(async () => {
     for (const verifier of verifiers) verifier.close();
     for (const client of clients) client.disconnect();
+    for (const proxy of proxies) await proxy.cut();
   });
 
   it('refuses on one instance, within a second, a token revoked through the other', async () => {
@@ -216,6 +219,7 @@ describe('denyList.cacheSeconds on Redis shared by two verifiers', () => {
     const prefix = `${uniqueName('deny-cut')}:`;
     const url = new URL(redisUrl());
     const proxy = await startTcpProxy(url.hostname, Number(url.port));
+    proxies.push(proxy);
     const proxied = new Redis(proxy.port, url.hostname, {
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,

@@ -19,7 +19,7 @@ import type { HttpResult, Target, TokenMode } from './jwt-guard/http.js';
 import { ALGORITHMS, createKeys } from './jwt-guard/keys.js';
 import { runMicro } from './jwt-guard/micro.js';
 import type { MicroResult } from './jwt-guard/micro.js';
-import { median, rate, ratio, spread } from './jwt-guard/stats.js';
+import { NONE, head, rate, ratio, row, spread } from './jwt-guard/stats.js';
 
 function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -41,17 +41,37 @@ function progress(line: string): void {
 }
 
 function microTable(result: MicroResult): string {
-  const rows = [
-    '| alg | raw `crypto.verify` (verif/s) | Portcullis `verify`, cache off (verif/s) | cache off / raw | per round | Portcullis `verify`, default: cache hit (verif/s) | cache hit / raw | jose `jwtVerify` (verif/s) | jose / raw |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ];
+  const rows = head(
+    [
+      'alg',
+      'raw `crypto.verify` (verif/s)',
+      'Portcullis `verify`, cache off (verif/s)',
+      'cache off / raw',
+      'per round',
+      'Portcullis `verify`, default: cache hit (verif/s)',
+      'cache hit / raw',
+      'jose `jwtVerify` (verif/s)',
+      'jose / raw',
+    ],
+    'lrrrrrrrr',
+  );
   for (const alg of ALGORITHMS) {
     const { raw, portcullis, cached, jose } = result[alg];
     const perRound = portcullis.rounds.map(
       (value, i) => value / (raw.rounds[i] as number),
     );
     rows.push(
-      `| ${alg} | ${rate(raw.median)} | ${rate(portcullis.median)} | ${ratio(portcullis.median / raw.median)} | ${spread(perRound)} | ${rate(cached.median)} | ${ratio(cached.median / raw.median)} | ${rate(jose.median)} | ${ratio(jose.median / raw.median)} |`,
+      row([
+        alg,
+        rate(raw.median),
+        rate(portcullis.median),
+        ratio(portcullis.median / raw.median),
+        spread(perRound),
+        rate(cached.median),
+        ratio(cached.median / raw.median),
+        rate(jose.median),
+        ratio(jose.median / raw.median),
+      ]),
     );
   }
 
@@ -88,31 +108,54 @@ function baseOf(target: Target): string {
 function paired(result: HttpResult, a: string, b: string): string {
   const x = result.rps.get(a);
   const y = result.rps.get(b);
-  if (x === undefined || y === undefined) return '—';
+  if (x === undefined || y === undefined) return NONE;
   const ratios = x.rounds.map((v, i) => v / (y.rounds[i] as number));
   return `${ratio(x.median / y.median)} (${spread(ratios)})`;
 }
 
 function httpTables(result: HttpResult): string {
-  const rows = [
-    '| route | alg | requests carry | req/s (median) | vs unguarded, same requests | req/s per round |',
-    '| --- | --- | --- | ---: | ---: | --- |',
-  ];
+  const rows = head(
+    [
+      'route',
+      'alg',
+      'requests carry',
+      'req/s (median)',
+      'vs unguarded, same requests',
+      'req/s per round',
+    ],
+    'lllrrl',
+  );
   for (const target of result.targets) {
     const entry = result.rps.get(target.label);
     if (entry === undefined) continue;
     const base = result.rps.get(baseOf(target));
-    const vs = base === undefined ? '—' : ratio(entry.median / base.median);
-    const alg = target.guard === 'unguarded' ? '—' : target.alg;
+    const vs = base === undefined ? NONE : ratio(entry.median / base.median);
+    const alg = target.guard === 'unguarded' ? NONE : target.alg;
     rows.push(
-      `| ${NAMES[target.guard]} | ${alg} | ${TOKENS[target.tokens]} | ${rate(entry.median)} | ${vs} | ${entry.rounds.map(rate).join(', ')} |`,
+      row([
+        NAMES[target.guard],
+        alg,
+        TOKENS[target.tokens],
+        rate(entry.median),
+        vs,
+        entry.rounds.map(rate).join(', '),
+      ]),
     );
   }
 
-  const summary = [
-    '| alg | `auto` checks on | warm / unguarded (target ≥ 0.95) | fresh / unguarded (target ≥ 0.80) | fresh / express-oauth2-jwt-bearer (target ≥ 1.4) | fresh / fastest other peer | thread pool / event loop, fresh |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-  ];
+  const atLeast = '\u2265';
+  const summary = head(
+    [
+      'alg',
+      '`auto` checks on',
+      `warm / unguarded (target ${atLeast} 0.95)`,
+      `fresh / unguarded (target ${atLeast} 0.80)`,
+      `fresh / express-oauth2-jwt-bearer (target ${atLeast} 1.4)`,
+      'fresh / fastest other peer',
+      'thread pool / event loop, fresh',
+    ],
+    'llrrrrr',
+  );
   for (const alg of ALGORITHMS) {
     const warm = `portcullis-cached ${alg} same`;
     // The default, `auto`, checks the signature where the table says.
@@ -129,11 +172,27 @@ function httpTables(result: HttpResult): string {
     const pool = `portcullis-thread-pool ${alg} fresh`;
     const loop = `portcullis-event-loop ${alg} fresh`;
     summary.push(
-      `| ${alg} | ${autoSignatureThread(alg)} | ${paired(result, warm, 'unguarded same')} | ${paired(result, fresh, 'unguarded fresh')} | ${paired(result, fresh, `oauth2-jwt-bearer ${alg} fresh`)} | ${best === undefined ? 'not supported' : paired(result, fresh, best.label)} | ${paired(result, pool, loop)} |`,
+      row([
+        alg,
+        autoSignatureThread(alg),
+        paired(result, warm, 'unguarded same'),
+        paired(result, fresh, 'unguarded fresh'),
+        paired(result, fresh, `oauth2-jwt-bearer ${alg} fresh`),
+        best === undefined
+          ? 'not supported'
+          : paired(result, fresh, best.label),
+        paired(result, pool, loop),
+      ]),
     );
   }
 
-  return `${rows.join('\n')}\n\nRatios of medians, with the range of same-round ratios in brackets:\n\n${summary.join('\n')}`;
+  return [
+    ...rows,
+    '',
+    'Ratios of medians, with the range of same-round ratios in brackets:',
+    '',
+    ...summary,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -164,19 +223,27 @@ async function main(): Promise<void> {
   if (parts.includes('micro')) {
     progress('micro benchmark');
     const microResult = await runMicro(keys, micro.rounds, micro.millis);
-    process.stdout.write(
-      `### Verify pipeline (one call at a time, median of ${micro.rounds} rounds of ${micro.millis} ms)\n\n${microTable(microResult)}\n\n`,
-    );
+    const title =
+      '### Verify pipeline (one call at a time, ' +
+      `median of ${micro.rounds} rounds of ${micro.millis} ms)`;
+    process.stdout.write(`${title}\n\n${microTable(microResult)}\n\n`);
   }
 
   if (!parts.includes('http')) return;
   progress('HTTP benchmark');
   const httpResult = await runHttp(keys, http, progress);
+  const title =
+    `### HTTP (autocannon, ${http.connections} connections, ` +
+    `median of ${http.rounds} rounds of ${http.seconds} s)`;
+  process.stdout.write(`${title}\n\n${httpTables(httpResult)}\n\n`);
+  const seconds = Math.round((Date.now() - started) / 1000);
   process.stdout.write(
-    `### HTTP (autocannon, ${http.connections} connections, median of ${http.rounds} rounds of ${http.seconds} s)\n\n${httpTables(httpResult)}\n\n`,
-  );
-  process.stdout.write(
-    `Non-2xx answers, errors or timeouts under load: ${httpResult.failures}. JWKS fetches: ${httpResult.jwksFetches}. Load average at start ${loadAtStart}, at end ${load()}. Total time: ${Math.round((Date.now() - started) / 1000)} s.\n`,
+    [
+      `Non-2xx answers, errors or timeouts under load: ${httpResult.failures}.`,
+      `JWKS fetches: ${httpResult.jwksFetches}.`,
+      `Load average at start ${loadAtStart}, at end ${load()}.`,
+      `Total time: ${seconds} s.\n`,
+    ].join(' '),
   );
 }
 

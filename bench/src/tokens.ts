@@ -26,7 +26,10 @@ import {
   migratePostgres,
 } from '@portcullis/stores';
 
-import { median, rate, ratio, spread } from './jwt-guard/stats.js';
+import { head, median, rate, ratio, row, spread } from './jwt-guard/stats.js';
+
+// The micro sign, kept out of the source as an escape (ASCII only).
+const MICRO = '\u00b5';
 import {
   CACHE_MODES,
   DENY_IN_FLIGHT,
@@ -95,10 +98,20 @@ function rotationTable(cells: RotationCell[]): string {
     cells.find(
       (c) => c.store === store && c.path === path && c.inFlight === inFlight,
     ) as RotationCell;
-  const rows = [
-    '| store | in flight | `refresh()` (rotations/s) | per round | \u00b5s per `refresh()` | store `rotate` alone (rotations/s) | \u00b5s per `rotate` | `refresh()` / `rotate` | per round |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ];
+  const rows = head(
+    [
+      'store',
+      'in flight',
+      '`refresh()` (rotations/s)',
+      'per round',
+      `${MICRO}s per \`refresh()\``,
+      'store `rotate` alone (rotations/s)',
+      `${MICRO}s per \`rotate\``,
+      '`refresh()` / `rotate`',
+      'per round',
+    ],
+    'lrrrrrrrr',
+  );
   for (const inFlight of ROTATION_IN_FLIGHT) {
     // With n in flight, each call takes about n / throughput.
     const micros = (perSecond: number) =>
@@ -110,12 +123,32 @@ function rotationTable(cells: RotationCell[]): string {
         (v, i) => v / (bare.rounds[i] as number),
       );
       rows.push(
-        `| ${store} | ${inFlight} | ${rate(full.median)} | ${range(full.rounds)} | ${micros(full.median)} | ${rate(bare.median)} | ${micros(bare.median)} | ${ratio(median(perRound))} | ${spread(perRound)} |`,
+        row([
+          store,
+          inFlight,
+          rate(full.median),
+          range(full.rounds),
+          micros(full.median),
+          rate(bare.median),
+          micros(bare.median),
+          ratio(median(perRound)),
+          spread(perRound),
+        ]),
       );
     }
     const mint = find('none', 'mint', inFlight);
     rows.push(
-      `| none: \`mintAccessToken\` alone | ${inFlight} | ${rate(mint.median)} (mints/s) | ${range(mint.rounds)} | ${micros(mint.median)} | | | | |`,
+      row([
+        'none: `mintAccessToken` alone',
+        inFlight,
+        `${rate(mint.median)} (mints/s)`,
+        range(mint.rounds),
+        micros(mint.median),
+        '',
+        '',
+        '',
+        '',
+      ]),
     );
   }
 
@@ -131,24 +164,48 @@ function denyTable(cells: DenyCell[]): string {
     cells.find(
       (c) => c.cache === cache && c.list === list && c.inFlight === inFlight,
     ) as DenyCell;
-  const rows = [
-    '| cache | in flight | deny-list | verifications/s | per round | with / without | per round | \u00b5s added per verification |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
-  ];
+  const rows = head(
+    [
+      'cache',
+      'in flight',
+      'deny-list',
+      'verifications/s',
+      'per round',
+      'with / without',
+      'per round',
+      `${MICRO}s added per verification`,
+    ],
+    'lrlrrrrr',
+  );
   for (const cache of CACHE_MODES) {
     for (const inFlight of DENY_IN_FLIGHT) {
       const base = find(cache, 'none', inFlight);
       const ping = find(cache, 'ping', inFlight);
       const pingMicros = ((inFlight * 1e6) / ping.median).toFixed(0);
+      const name = cache === 'off' ? '`tokenCache: false`' : 'default';
       rows.push(
-        `| ${cache === 'off' ? '`tokenCache: false`' : 'default'} | ${inFlight} | reference: Redis \`PING\` alone, no verify | ${rate(ping.median)} | ${range(ping.rounds)} | | | ${pingMicros} \u00b5s per \`PING\` |`,
+        row([
+          name,
+          inFlight,
+          'reference: Redis `PING` alone, no verify',
+          rate(ping.median),
+          range(ping.rounds),
+          '',
+          '',
+          `${pingMicros} ${MICRO}s per \`PING\``,
+        ]),
       );
       for (const list of DENY_LISTS) {
         const cell = find(cache, list, inFlight);
-        const name = cache === 'off' ? '`tokenCache: false`' : 'default';
-        const head = `| ${name} | ${inFlight} | ${list === 'none' ? 'none' : `\`${list}\``} | ${rate(cell.median)} | ${range(cell.rounds)} |`;
+        const lead = [
+          name,
+          inFlight,
+          list === 'none' ? 'none' : `\`${list}\``,
+          rate(cell.median),
+          range(cell.rounds),
+        ];
         if (list === 'none') {
-          rows.push(`${head} 1.00 | | |`);
+          rows.push(row([...lead, '1.00', '', '']));
           continue;
         }
 
@@ -161,7 +218,12 @@ function denyTable(cells: DenyCell[]): string {
           (v, i) => 1e6 / v - 1e6 / (base.rounds[i] as number),
         );
         rows.push(
-          `${head} ${ratio(median(ratios))} | ${spread(ratios)} | ${median(added).toFixed(1)} |`,
+          row([
+            ...lead,
+            ratio(median(ratios)),
+            spread(ratios),
+            median(added).toFixed(1),
+          ]),
         );
       }
     }
@@ -211,14 +273,18 @@ async function main(): Promise<void> {
     );
 
     const lines = [
-      `Machine: ${availableParallelism()} CPUs (${cpuModel()}), Node ${process.version}, ${process.platform} ${process.arch}; commit ${commit()}; started ${startedAt}.`,
-      `Load average (1, 5, 15 min): ${startLoad} at the start, ${load()} at the end.`,
+      `Machine: ${availableParallelism()} CPUs (${cpuModel()}), ` +
+        `Node ${process.version}, ${process.platform} ${process.arch}; ` +
+        `commit ${commit()}; started ${startedAt}.`,
+      `Load average (1, 5, 15 min): ${startLoad} at the start, ` +
+        `${load()} at the end.`,
       '',
       `#### Refresh rotations (median of ${rounds} rounds of ${millis} ms)`,
       '',
       rotationTable(rotations),
       '',
-      `#### Deny-list check in jwt-guard's verify (median of ${rounds} rounds of ${millis} ms)`,
+      "#### Deny-list check in jwt-guard's verify " +
+        `(median of ${rounds} rounds of ${millis} ms)`,
       '',
       denyTable(deny),
       '',

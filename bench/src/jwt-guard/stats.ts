@@ -22,7 +22,24 @@ export function ratio(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : 'n/a';
 }
 
-/** The smallest and largest of `values`, as `min–max` ratios. */
+/** The smallest and largest of `values`, as `min-max` ratios (en dash). */
 export function spread(values: readonly number[]): string {
-  return `${ratio(Math.min(...values))}–${ratio(Math.max(...values))}`;
+  return `${ratio(Math.min(...values))}\u2013${ratio(Math.max(...values))}`;
+}
+
+/** An em dash, for a table cell with no figure. */
+export const NONE = '\u2014';
+
+/** One markdown table row. */
+export function row(cells: readonly (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/**
+ * A markdown table head: the header row and its alignment row, `l` for a
+ * left-aligned column and `r` for a right-aligned one.
+ */
+export function head(headers: readonly string[], align: string): string[] {
+  const marks = [...align].map((a) => (a === 'r' ? '---:' : '---'));
+  return [row(headers), row(marks)];
 }

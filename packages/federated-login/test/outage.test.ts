@@ -32,7 +32,7 @@ function unavailable(hop: { response: Response; body: string }) {
 }
 
 describe('createFederatedLogin when the IdP goes down and comes back', () => {
-  it('shows the 503 page mid-login, opens the breaker, and recovers without a restart', async () => {
+  it('shows the 503 page mid-login, opens the breaker, recovers without restart', async () => {
     const early = new Browser();
     const callbackUrl = await loginAtIdp(early, harness.baseUrl);
     await harness.stopIdp();

@@ -24,7 +24,7 @@ function createSource(entry: IssuerConfig, config: GuardConfig): KeySource {
   if (keys.kind === 'jwks') {
     if (keys.set.entries.length === 0) {
       config.logger.warn(
-        'the static JWKS holds no usable public signature key: every token of this issuer will be refused',
+        'the static JWKS has no usable public key: its tokens will be refused',
         { issuer: entry.issuer },
       );
     }

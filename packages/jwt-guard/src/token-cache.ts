@@ -53,9 +53,13 @@ function costOf(token: string): number {
   return token.length * 2 * 3;
 }
 
-interface Slot {
-  readonly token: string;
+/** A cached entry as {@link TokenCache.find} returns it. */
+export interface TokenCacheSlot {
   readonly entry: CachedToken;
+}
+
+interface Slot extends TokenCacheSlot {
+  readonly token: string;
   readonly cost: number;
   /** Used since the clock hand last passed it. */
   recent: boolean;
@@ -99,29 +103,28 @@ export class TokenCache {
 
   /** The entry of `token`, counted as a hit or a miss. */
   get(token: string): CachedToken | undefined {
-    const entry = this.peek(token);
-    if (entry === undefined) this.#misses += 1;
-    else this.hit(token, entry);
-    return entry;
+    const slot = this.find(token);
+    if (slot === undefined) this.#misses += 1;
+    else this.hit(slot);
+    return slot?.entry;
   }
 
   /** The entry of `token`, neither counted nor marked. */
   peek(token: string): CachedToken | undefined {
-    return this.#slotOf(token)?.entry;
+    return this.find(token)?.entry;
   }
 
-  /** Counts a hit on an entry from {@link peek} and marks it recent. */
-  hit(token: string, _entry: CachedToken): void {
-    const slot = this.#slotOf(token);
-    if (slot === undefined) return;
-    this.#hits += 1;
-    slot.recent = true;
-  }
-
-  #slotOf(token: string): Slot | undefined {
+  /** The slot of `token`, for {@link hit}; neither counted nor marked. */
+  find(token: string): TokenCacheSlot | undefined {
     const at = this.#index.get(indexKey(token));
     const slot = at === undefined ? undefined : this.#ring[at];
     return slot?.token === token ? slot : undefined;
+  }
+
+  /** Counts a hit on a slot from {@link find} and marks it recent. */
+  hit(slot: TokenCacheSlot): void {
+    this.#hits += 1;
+    (slot as Slot).recent = true;
   }
 
   set(token: string, entry: CachedToken): void {

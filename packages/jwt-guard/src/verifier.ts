@@ -344,15 +344,14 @@ export function buildVerifier(config: GuardConfig): Verifier {
     context: VerifyContext,
   ): AuthContext | undefined {
     if (cache === undefined) return undefined;
-    const cached = cache.peek(token);
-    if (cached === undefined || !keyStillCurrent(token, cached)) {
-      return undefined;
-    }
-
+    const slot = cache.find(token);
+    if (slot === undefined) return undefined;
+    const cached = slot.entry;
+    if (!keyStillCurrent(token, cached)) return undefined;
     if (!noIoLeft(cached.auth.claims, context, nowMs)) return undefined;
     checkCachedClaims(token, cached, nowMs);
     checkBindingNow(cached.auth.claims, context);
-    cache.hit(token, cached);
+    cache.hit(slot);
     return cached.auth;
   }
 

@@ -126,24 +126,21 @@ export function verifySignatureAsync(
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  let spec: AlgorithmSpec | undefined;
-  let call: AsymmetricCall | undefined;
-  try {
-    spec = prepare(alg, key, signature);
-    if (spec?.family === 'HMAC') {
-      return Promise.resolve(verifySignature(alg, key, data, signature));
-    }
-    call =
-      spec === undefined ? undefined : asymmetricCall(spec, key, signature);
-  } catch {
-    return Promise.resolve(false);
-  }
-
-  if (call === undefined) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
-      const { hash, key: keyInput } = call as AsymmetricCall;
-      cryptoVerify(hash, data, keyInput, signature, (error, valid) => {
+      const spec = prepare(alg, key, signature);
+      if (spec === undefined || spec.family === 'HMAC') {
+        resolve(verifySignature(alg, key, data, signature));
+        return;
+      }
+
+      const call = asymmetricCall(spec, key, signature);
+      if (call === undefined) {
+        resolve(false);
+        return;
+      }
+
+      cryptoVerify(call.hash, data, call.key, signature, (error, valid) => {
         resolve(error === null && valid === true);
       });
     } catch {

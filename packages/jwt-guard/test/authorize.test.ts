@@ -75,7 +75,9 @@ describe('requireScopes', () => {
     expect(res.status).toBe(403);
     expect(res.body.error).toBe('insufficient_scope');
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer error="insufficient_scope", error_description="the access token lacks a required privilege", scope="a b"',
+      'Bearer error="insufficient_scope", ' +
+        'error_description="the access token lacks a required privilege", ' +
+        'scope="a b"',
     );
     expect(seen).toEqual([]);
   });
@@ -178,7 +180,8 @@ describe('requireClaim', () => {
     expect(res.status).toBe(status);
     if (status === 403) {
       expect(res.headers['www-authenticate']).toBe(
-        'Bearer error="insufficient_scope", error_description="the access token lacks a required privilege"',
+        'Bearer error="insufficient_scope", ' +
+          'error_description="the access token lacks a required privilege"',
       );
     }
   });

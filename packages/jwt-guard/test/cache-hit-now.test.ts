@@ -155,7 +155,7 @@ describe('verifyCached', () => {
       verifier.close();
     });
 
-    it('waits for the keys instead of answering when they are older than the refresh age', async () => {
+    it('waits for keys older than the refresh age instead of answering', async () => {
       let nowMs = Date.now();
       const verifier = createVerifier(
         options({

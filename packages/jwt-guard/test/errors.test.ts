@@ -52,7 +52,9 @@ describe('guard errors', () => {
       () => new ScopeRequiredError('JWT_GUARD_SCOPE_MISSING', ['a', 'b:c']),
       InsufficientScopeError,
       403,
-      'Bearer error="insufficient_scope", error_description="the access token lacks a required privilege", scope="a b:c"',
+      'Bearer error="insufficient_scope", ' +
+        'error_description="the access token lacks a required privilege", ' +
+        'scope="a b:c"',
     ],
     [
       'StepUpRequiredError',
@@ -60,7 +62,10 @@ describe('guard errors', () => {
         new StepUpRequiredError({ acrValues: ['urn:mfa'], maxAgeSeconds: 60 }),
       InvalidTokenError,
       401,
-      'Bearer error="insufficient_user_authentication", error_description="a stronger or more recent authentication is required", acr_values="urn:mfa", max_age=60',
+      'Bearer error="insufficient_user_authentication", ' +
+        'error_description="a stronger or more recent authentication is required", ' +
+        'acr_values="urn:mfa", ' +
+        'max_age=60',
     ],
   ])('%s carries its status and challenge', (_, make, type, status, header) => {
     const error = make();

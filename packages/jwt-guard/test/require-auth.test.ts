@@ -624,7 +624,7 @@ describe('requireAuth', () => {
       );
 
       expect(lines).toContainEqual([
-        expect.stringContaining('no usable public signature key'),
+        expect.stringContaining('no usable public key'),
         { issuer: ISSUER },
       ]);
     });

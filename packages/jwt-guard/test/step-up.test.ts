@@ -71,7 +71,10 @@ describe('requireAuthLevel', () => {
           'a stronger or more recent authentication is required',
       });
       expect(res.headers['www-authenticate']).toBe(
-        'Bearer error="insufficient_user_authentication", error_description="a stronger or more recent authentication is required", acr_values="mfa hwk", max_age=300',
+        'Bearer error="insufficient_user_authentication", ' +
+          'error_description="a stronger or more recent authentication is required", ' +
+          'acr_values="mfa hwk", ' +
+          'max_age=300',
       );
     }
   });
@@ -82,7 +85,9 @@ describe('requireAuthLevel', () => {
     const res = await call(guard, { auth_time: nowSeconds() - 3600 });
 
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer error="insufficient_user_authentication", error_description="a stronger or more recent authentication is required", max_age=60',
+      'Bearer error="insufficient_user_authentication", ' +
+        'error_description="a stronger or more recent authentication is required", ' +
+        'max_age=60',
     );
   });
 

@@ -70,7 +70,7 @@ describe.each(['ES256', 'RS256'] as const)(
       await new Promise((resolve) => server.close(resolve));
     });
 
-    it('admits tokens from before, during and after the rotation, then drops the old key', async () => {
+    it('admits tokens from before, during and after rotation, then drops the old key', async () => {
       const before = await mint(service);
       const first = kidOf(before);
       await expect(verifier.verify(before)).resolves.toBeDefined();

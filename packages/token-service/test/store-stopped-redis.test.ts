@@ -79,7 +79,7 @@ describe('token endpoints when Redis stops answering', () => {
     await issuer?.close();
   });
 
-  it('answer 503 at the command timeout; the late rotation leaves the token retryable', async () => {
+  it('answer 503 at the command timeout; a late rotation stays retryable', async () => {
     const { familyId, refreshToken } = await issuer.service.issueRefreshToken({
       clientId: 'web',
       subject: 'u3',

@@ -157,7 +157,7 @@ export function stoppedStoreSuite(backend: StoppableBackend): void {
     });
   }
 
-  it('refuses refresh with 503 while stopped, then rotates the same token exactly once', async () => {
+  it('refuses refresh with 503 while stopped, then rotates it exactly once', async () => {
     const { familyId, refreshToken } = await newFamily('u1');
     const before = await issuer.refresh(refreshToken);
     expect(before.status).toBe(200);

@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { createVerifier } from '@portcullis/jwt-guard';
+import type { Verifier } from '@portcullis/jwt-guard';
 import type { DenyList } from '@portcullis/stores';
 import { createTokenService } from '@portcullis/token-service';
 
@@ -112,6 +113,8 @@ export async function runDenyList(
   }
 
   const cells: Array<DenyCell & { verify: Verify }> = [];
+  // Closed at the end: with cacheSeconds they hold a subscription open.
+  const verifiers: Verifier[] = [];
   for (const cache of CACHE_MODES) {
     for (const list of DENY_LISTS) {
       const [backend, claim, reuse] = list.split(' ') as [
@@ -120,7 +123,7 @@ export async function runDenyList(
         string | undefined,
       ];
       const cacheSeconds = reuse === undefined ? 0 : 1;
-      const verifier = createVerifier({
+      const verifier: Verifier = createVerifier({
         issuer: ISSUER,
         audience: AUDIENCE,
         jwks: service.jwks(),
@@ -130,6 +133,7 @@ export async function runDenyList(
           ? {}
           : { denyList: { store: stores[backend], claim, cacheSeconds } }),
       });
+      verifiers.push(verifier);
       const verify: Verify = () => verifier.verify(live.accessToken);
       await verify();
       if (list !== 'none') {
@@ -171,6 +175,7 @@ export async function runDenyList(
     progress(`deny-list: round ${round + 1}/${rounds} done`);
   }
 
+  for (const verifier of verifiers) verifier.close();
   return cells.map(({ verify: _verify, ...cell }) => ({
     ...cell,
     median: median(cell.rounds),

@@ -86,8 +86,7 @@ const NAMES: Record<Guard, string> = {
     'Portcullis `requireAuth`, `signatureThread: event-loop`',
   'portcullis-thread-pool':
     'Portcullis `requireAuth`, `signatureThread: thread-pool`',
-  'portcullis-pool-of-one':
-    'Portcullis `requireAuth`, `signatureThread: thread-pool`, `UV_THREADPOOL_SIZE=1`',
+  'portcullis-worker': 'Portcullis `requireAuth`, `signatureThread: worker`',
   'oauth2-jwt-bearer': 'express-oauth2-jwt-bearer `auth()`',
   'express-jwt': 'express-jwt + jwks-rsa',
   'passport-jwt': 'passport-jwt + jwks-rsa',

@@ -11,7 +11,7 @@ export type Guard =
   | 'portcullis-cached'
   | 'portcullis-event-loop'
   | 'portcullis-thread-pool'
-  | 'portcullis-pool-of-one'
+  | 'portcullis-worker'
   | 'oauth2-jwt-bearer'
   | 'express-jwt'
   | 'passport-jwt';
@@ -20,15 +20,15 @@ export type Guard =
  * The guarded contenders of the HTTP benchmark, Portcullis first:
  * `portcullis-cached` with the default options (verified-token cache on,
  * `signatureThread: 'auto'`), then with the signature check forced onto
- * the event loop and onto the thread pool (the measurement behind `auto`),
- * and on the thread pool in a process started with UV_THREADPOOL_SIZE=1.
+ * the event loop, onto libuv's thread pool and onto the signature worker
+ * thread (the measurement behind `auto`).
  * `portcullis` (cache off) is kept for ad hoc runs through BENCH_ONLY.
  */
 export const GUARDS: readonly Guard[] = [
   'portcullis-cached',
   'portcullis-event-loop',
   'portcullis-thread-pool',
-  'portcullis-pool-of-one',
+  'portcullis-worker',
   'oauth2-jwt-bearer',
   'express-jwt',
   'passport-jwt',

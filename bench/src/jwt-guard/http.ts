@@ -64,6 +64,8 @@ interface Running {
   readonly url: string;
   readonly pool: readonly string[];
   readonly child: ChildProcess;
+  /** The next pool token to send; kept across loads of this server. */
+  next: number;
 }
 
 /** Tokens per algorithm in the fresh-token pool: above the cache bound. */
@@ -160,13 +162,15 @@ async function load(
     headers: authHeaders(pool[0]),
   };
   if (server.target.tokens === 'fresh') {
-    let next = 0;
+    // Round-robin over the whole pool, resumed where the last load of this
+    // server stopped: a load restarting at the first token would find the
+    // tokens of the previous load's end still cached.
     options.requests = [
       {
         method: 'GET',
         setupRequest(request) {
-          const token = pool[next % pool.length] as string;
-          next += 1;
+          const token = pool[server.next % pool.length] as string;
+          server.next += 1;
           return { ...request, headers: authHeaders(token) };
         },
       },
@@ -235,10 +239,6 @@ export async function runHttp(
         startServer(target, {
           BENCH_GUARD: target.guard,
           BENCH_ALG: target.alg,
-          // One libuv worker next to the event loop, on a 2-vCPU machine.
-          ...(target.guard === 'portcullis-pool-of-one'
-            ? { UV_THREADPOOL_SIZE: '1' }
-            : {}),
           BENCH_ISSUER: jwks.issuer,
           BENCH_JWKS_URI: jwks.jwksUri,
           BENCH_AUDIENCE: AUDIENCE,
@@ -248,6 +248,7 @@ export async function runHttp(
             child,
             url: `http://127.0.0.1:${port}/api/me`,
             pool: target.tokens === 'none' ? [] : pools[target.alg],
+            next: 0,
           });
         }),
       ),

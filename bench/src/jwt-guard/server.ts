@@ -39,6 +39,12 @@ const issuer = env('BENCH_ISSUER');
 const jwksUri = env('BENCH_JWKS_URI');
 const audience = env('BENCH_AUDIENCE');
 
+const THREADS = {
+  'portcullis-event-loop': 'event-loop',
+  'portcullis-thread-pool': 'thread-pool',
+  'portcullis-worker': 'worker',
+} as const;
+
 // Every guard keeps its keys cached: jwks-rsa's cache is on by default and
 // set explicitly here; the others cache per kid on their own.
 function guardFor(name: Guard): RequestHandler | undefined {
@@ -64,15 +70,14 @@ function guardFor(name: Guard): RequestHandler | undefined {
       });
     case 'portcullis-event-loop':
     case 'portcullis-thread-pool':
-    case 'portcullis-pool-of-one':
+    case 'portcullis-worker':
       return requireAuth({
         issuer,
         audience,
         jwksUri,
         algorithms: [alg],
         preload: true,
-        signatureThread:
-          name === 'portcullis-event-loop' ? 'event-loop' : 'thread-pool',
+        signatureThread: THREADS[name],
       });
     case 'oauth2-jwt-bearer':
       // `issuer` and `jwksUri` given directly: no discovery, so the http

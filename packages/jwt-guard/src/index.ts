@@ -30,6 +30,7 @@ export {
   reasonOf,
 } from './errors.js';
 export { verifySignature, verifySignatureAsync } from './verify-signature.js';
+export { verifySignatureOnWorker } from './signature-worker.js';
 export { autoSignatureThread } from './signature-thread.js';
 export type { SignatureThread } from './signature-thread.js';
 export { requireAnyScope, requireClaim, requireScopes } from './authorize.js';

@@ -88,10 +88,11 @@ export interface VerifierOptions extends JwksTimingOptions {
   tokenCache?: false | TokenCacheOptions;
   /**
    * Where a signature is checked: `event-loop` (synchronous node:crypto),
-   * `thread-pool` (node:crypto's callback form on libuv's thread pool), or
-   * `auto`: the faster of the two for each algorithm, as measured by the
-   * benchmark (see signature-thread.ts). HMAC always runs on the event
-   * loop. Default: `auto`.
+   * `thread-pool` (node:crypto's callback form on libuv's thread pool),
+   * `worker` (one signature worker thread per process, see
+   * signature-worker.ts), or `auto`: the fastest for each algorithm, as
+   * measured by the benchmark (see signature-thread.ts). HMAC always runs
+   * on the event loop. Default: `auto`.
    */
   signatureThread?: SignatureThread;
   /** Required `typ` header, such as `at+jwt`. Default: not checked. */

@@ -25,11 +25,14 @@ import { toAuthError } from './map-error.js';
 import { normalizeOptions, warnAboutRiskyOptions } from './options.js';
 import type { GuardConfig, VerifierOptions } from './options.js';
 import { parseToken } from './parse-token.js';
+import type { ParsedToken } from './parse-token.js';
 import { reportAccepted, reportRefused } from './report.js';
 import type { AuthContext } from './request-auth.js';
 import { checkDenyList, checkRevocation } from './revocation.js';
 import { readScopes } from './scopes.js';
-import { onThreadPool } from './signature-thread.js';
+import { signatureThreadFor } from './signature-thread.js';
+import type { SignatureThread } from './signature-thread.js';
+import { verifySignatureOnWorker } from './signature-worker.js';
 import { verifySignature, verifySignatureAsync } from './verify-signature.js';
 import { TokenCache } from './token-cache.js';
 import type { CachedToken, TokenCacheStats } from './token-cache.js';
@@ -110,6 +113,24 @@ export interface Verifier {
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   return buildVerifier(normalizeOptions(options));
+}
+
+// The signature of `parsed` checked where `thread` says; a boolean when
+// checked on the event loop, without a promise hop.
+function checkSignature(
+  thread: Exclude<SignatureThread, 'auto'>,
+  alg: string,
+  key: KeyObject,
+  parsed: ParsedToken,
+): boolean | Promise<boolean> {
+  const { signingInput, signature } = parsed;
+  if (thread === 'event-loop') {
+    return verifySignature(alg, key, signingInput, signature);
+  }
+
+  return thread === 'worker'
+    ? verifySignatureOnWorker(alg, key, signingInput, signature)
+    : verifySignatureAsync(alg, key, signingInput, signature);
 }
 
 /** Builds a verifier from an already normalised config. */
@@ -425,14 +446,13 @@ export function buildVerifier(config: GuardConfig): Verifier {
 
     const kid = parsed.header.kid as string | undefined;
     const key = keyNow(source, kid, alg) ?? (await source.selectKey(kid, alg));
-    const valid = onThreadPool(config.signatureThread, alg)
-      ? await verifySignatureAsync(
-          alg,
-          key,
-          parsed.signingInput,
-          parsed.signature,
-        )
-      : verifySignature(alg, key, parsed.signingInput, parsed.signature);
+    const checked = checkSignature(
+      signatureThreadFor(config.signatureThread, alg),
+      alg,
+      key,
+      parsed,
+    );
+    const valid = typeof checked === 'boolean' ? checked : await checked;
     if (!valid) {
       throw new TokenRejectedError('JWT_GUARD_BAD_SIGNATURE');
     }

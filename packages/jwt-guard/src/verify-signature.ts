@@ -32,50 +32,50 @@ function verifyHmac(
   );
 }
 
-/** The node:crypto arguments of an asymmetric JWS algorithm. */
-interface AsymmetricCall {
-  readonly hash: string | null;
-  readonly key: KeyObject | VerifyKeyObjectInput;
+/** The node:crypto options of an asymmetric JWS algorithm, but the key. */
+export interface AsymmetricOptions {
+  readonly dsaEncoding?: 'ieee-p1363';
+  readonly padding?: number;
+  readonly saltLength?: number;
 }
 
-type VerifyKeyObjectInput = Parameters<typeof cryptoVerify>[2] & object;
+/** The node:crypto arguments of an asymmetric JWS check, but the key. */
+export interface AsymmetricCall {
+  readonly hash: string | null;
+  readonly options: AsymmetricOptions;
+}
+
+const ECDSA: AsymmetricOptions = Object.freeze({ dsaEncoding: 'ieee-p1363' });
+const PKCS1: AsymmetricOptions = Object.freeze({
+  padding: constants.RSA_PKCS1_PADDING,
+});
+const NO_OPTIONS: AsymmetricOptions = Object.freeze({});
 
 // RFC 7518 sections 3.3-3.5 and RFC 8037: the hash and padding of each
 // family; undefined when the signature cannot be valid for `spec`.
 function asymmetricCall(
   spec: AlgorithmSpec,
-  key: KeyObject,
   signature: Uint8Array,
 ): AsymmetricCall | undefined {
   // RFC 7518 section 3.4: ECDSA signatures are R || S of fixed length.
   if (spec.signatureBytes !== undefined) {
     if (signature.length !== spec.signatureBytes) return undefined;
-    return {
-      hash: spec.hash ?? null,
-      key: { key, dsaEncoding: 'ieee-p1363' },
-    };
+    return { hash: spec.hash ?? null, options: ECDSA };
   }
 
   if (spec.family === 'RSA-PSS' && spec.hash !== undefined) {
     // RFC 7518 section 3.5: MGF1 with the same hash, salt of hash length.
     return {
       hash: spec.hash,
-      key: {
-        key,
+      options: {
         padding: constants.RSA_PKCS1_PSS_PADDING,
         saltLength: PSS_SALT_BYTES[spec.hash],
       },
     };
   }
 
-  if (spec.family === 'RSA') {
-    return {
-      hash: spec.hash ?? null,
-      key: { key, padding: constants.RSA_PKCS1_PADDING },
-    };
-  }
-
-  return { hash: null, key };
+  if (spec.family === 'RSA') return { hash: spec.hash ?? null, options: PKCS1 };
+  return { hash: null, options: NO_OPTIONS };
 }
 
 // The checks both paths share; undefined means "cannot verify".
@@ -88,6 +88,26 @@ function prepare(
   if (spec === undefined || !keyFitsAlgorithm(key, alg)) return undefined;
   if (signature.length === 0) return undefined;
   return spec;
+}
+
+/**
+ * The node:crypto arguments that check `signature` under `alg` with `key`:
+ * null for HMAC, undefined when the signature cannot verify (unknown
+ * algorithm, a key of the wrong type, a malformed signature).
+ */
+export function asymmetricArguments(
+  alg: string,
+  key: KeyObject,
+  signature: Uint8Array,
+): AsymmetricCall | null | undefined {
+  try {
+    const spec = prepare(alg, key, signature);
+    if (spec === undefined) return undefined;
+    if (spec.family === 'HMAC') return null;
+    return asymmetricCall(spec, signature);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -105,9 +125,9 @@ export function verifySignature(
     const spec = prepare(alg, key, signature);
     if (spec === undefined) return false;
     if (spec.family === 'HMAC') return verifyHmac(spec, key, data, signature);
-    const call = asymmetricCall(spec, key, signature);
+    const call = asymmetricCall(spec, signature);
     if (call === undefined) return false;
-    return cryptoVerify(call.hash, data, call.key, signature);
+    return cryptoVerify(call.hash, data, { ...call.options, key }, signature);
   } catch {
     return false;
   }
@@ -134,13 +154,14 @@ export function verifySignatureAsync(
         return;
       }
 
-      const call = asymmetricCall(spec, key, signature);
+      const call = asymmetricCall(spec, signature);
       if (call === undefined) {
         resolve(false);
         return;
       }
 
-      cryptoVerify(call.hash, data, call.key, signature, (error, valid) => {
+      const keyInput = { ...call.options, key };
+      cryptoVerify(call.hash, data, keyInput, signature, (error, valid) => {
         resolve(error === null && valid === true);
       });
     } catch {

@@ -9,6 +9,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JWK } from 'jose';
 
 import { createVerifier } from '../src/index.js';
+import { sharedSignatureWorker } from '../src/signature-worker.js';
 import { AUDIENCE, ISSUER, createSigner, validClaims } from './helpers/keys.js';
 import type { TestSigner } from './helpers/keys.js';
 
@@ -20,6 +21,8 @@ let signers: TestSigner[];
 beforeAll(async () => {
   signers = await Promise.all(ALGORITHMS.map((alg) => createSigner(alg)));
 });
+
+afterAll(() => sharedSignatureWorker().terminate());
 
 function isCanonicalBase64url(segment: string): boolean {
   return Buffer.from(segment, 'base64url').toString('base64url') === segment;
@@ -47,7 +50,7 @@ function mutate(token: string, position: number, replacement: string): string {
 
 describe('the guard against jose', () => {
   const cases = ALGORITHMS.flatMap((alg) =>
-    (['event-loop', 'thread-pool'] as const).map(
+    (['event-loop', 'thread-pool', 'worker'] as const).map(
       (thread) => [alg, thread] as const,
     ),
   );

@@ -1,23 +1,28 @@
-import { autoSignatureThread, onThreadPool } from '../src/signature-thread.js';
+import {
+  autoSignatureThread,
+  signatureThreadFor,
+} from '../src/signature-thread.js';
 import { createVerifier } from '../src/verifier.js';
 
 describe('signatureThread', () => {
   it.each([
-    ['RS256', 'thread-pool'],
-    ['PS256', 'thread-pool'],
-    ['ES256', 'thread-pool'],
-    ['ES384', 'thread-pool'],
-    ['EdDSA', 'thread-pool'],
+    ['RS256', 'worker'],
+    ['PS256', 'worker'],
+    ['ES256', 'worker'],
+    ['ES384', 'worker'],
+    ['EdDSA', 'worker'],
     ['HS256', 'event-loop'],
   ])('auto checks %s on the %s', (alg, where) => {
     expect(autoSignatureThread(alg)).toBe(where);
-    expect(onThreadPool('auto', alg)).toBe(where === 'thread-pool');
+    expect(signatureThreadFor('auto', alg)).toBe(where);
   });
 
   it('follows an explicit choice, except for HMAC', () => {
-    expect(onThreadPool('event-loop', 'ES256')).toBe(false);
-    expect(onThreadPool('thread-pool', 'ES256')).toBe(true);
-    expect(onThreadPool('thread-pool', 'HS256')).toBe(false);
+    expect(signatureThreadFor('event-loop', 'ES256')).toBe('event-loop');
+    expect(signatureThreadFor('thread-pool', 'ES256')).toBe('thread-pool');
+    expect(signatureThreadFor('worker', 'RS256')).toBe('worker');
+    expect(signatureThreadFor('thread-pool', 'HS256')).toBe('event-loop');
+    expect(signatureThreadFor('worker', 'HS256')).toBe('event-loop');
   });
 
   it('refuses an unknown value at startup', () => {
@@ -27,7 +32,7 @@ describe('signatureThread', () => {
         audience: 'api',
         jwks: { keys: [] },
         algorithms: ['ES256'],
-        signatureThread: 'worker' as never,
+        signatureThread: 'gpu' as never,
       }),
     ).toThrow('signatureThread');
   });

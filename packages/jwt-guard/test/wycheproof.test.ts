@@ -12,6 +12,11 @@ import * as path from 'node:path';
 
 import { importKeySet, lookupKey } from '../src/key-set.js';
 import {
+  sharedSignatureWorker,
+  verifySignatureOnWorker,
+} from '../src/signature-worker.js';
+import {
+  asymmetricArguments,
   verifySignature,
   verifySignatureAsync,
 } from '../src/verify-signature.js';
@@ -77,6 +82,8 @@ async function runFile(file: string, alg: string, check: Check) {
   return outcomes;
 }
 
+afterAll(() => sharedSignatureWorker().terminate());
+
 describe('verifySignature against Wycheproof', () => {
   it('covers every vector file in the directory', () => {
     const present = readdirSync(DIR).filter((name) => name.endsWith('.json'));
@@ -87,6 +94,7 @@ describe('verifySignature against Wycheproof', () => {
   const checks: Array<[string, Check]> = [
     ['on the event loop', verifySignature],
     ['on the thread pool', verifySignatureAsync],
+    ['on the signature worker', verifySignatureOnWorker],
   ];
   const cases = Object.entries(FILES).flatMap(([file, alg]) =>
     checks.map(([where, check]) => [file, where, alg, check] as const),
@@ -94,8 +102,21 @@ describe('verifySignature against Wycheproof', () => {
 
   it.each(cases)(
     'agrees with every vector of %s %s',
-    async (file, _where, alg, check) => {
-      const outcomes = await runFile(file, alg, check);
+    async (file, where, alg, check) => {
+      const worker = sharedSignatureWorker();
+      await worker.ready();
+      const before = worker.answeredByWorker;
+      let reachCrypto = 0;
+      const outcomes = await runFile(file, alg, (...args) => {
+        if (asymmetricArguments(args[0], args[1], args[3])) reachCrypto += 1;
+        return check(...args);
+      });
+      // Through the worker, every vector that reaches crypto.verify (not
+      // refused for its length first) is answered by the worker itself.
+      const byWorker = worker.answeredByWorker - before;
+      const onWorker = where === 'on the signature worker';
+      expect(byWorker).toBe(onWorker ? reachCrypto : 0);
+      expect(reachCrypto).toBeGreaterThan(outcomes.length / 2);
       const wrong = outcomes.filter(
         ([, result, verified]) =>
           (result === 'valid' && !verified) ||

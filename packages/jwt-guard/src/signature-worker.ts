@@ -1,0 +1,313 @@
+/**
+ * Signature checks on one dedicated worker thread. The checks collected in
+ * one turn of the event loop go to the worker as one message; the worker
+ * runs them one after the other with node:crypto and answers each as soon
+ * as it is done. On a machine with few cores this keeps one thread busy
+ * with signatures beside the event loop, where libuv's pool of four
+ * threads competes with the event loop for the cores, and it leaves
+ * libuv's pool to file system, DNS and zlib work (docs/benchmarks.md).
+ *
+ * The worker only calls `crypto.verify` with arguments the event loop has
+ * already checked (algorithm, key type, signature length; see
+ * verify-signature.ts). Whatever goes wrong with the worker sends the
+ * checks concerned to libuv's pool instead, so a check never fails because
+ * of the worker.
+ */
+
+import type { KeyObject } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+
+import {
+  asymmetricArguments,
+  verifySignature,
+  verifySignatureAsync,
+} from './verify-signature.js';
+import type { AsymmetricOptions } from './verify-signature.js';
+
+// The worker's whole program. A message carries new keys by id, ids to
+// forget, and jobs whose bytes (signing input, then signature) lie in one
+// transferred buffer. Answers: 1 valid, 0 invalid, 2 not checked (unknown
+// key id or an exception), which the event loop checks again on the pool.
+const WORKER_SOURCE = `
+'use strict';
+const { parentPort } = require('node:worker_threads');
+const { verify } = require('node:crypto');
+const keys = new Map();
+parentPort.on('message', ({ add, drop, jobs, bytes }) => {
+  for (const [id, key] of add) keys.set(id, key);
+  for (const id of drop) keys.delete(id);
+  for (const [id, hash, options, start, middle, end] of jobs) {
+    const key = keys.get(id);
+    let answer = 2;
+    if (key !== undefined) {
+      try {
+        const data = bytes.subarray(start, middle);
+        const signature = bytes.subarray(middle, end);
+        const input = Object.assign({}, options, { key });
+        answer = verify(hash, data, input, signature) ? 1 : 0;
+      } catch {
+        answer = 2;
+      }
+    }
+    parentPort.postMessage(answer);
+  }
+});
+`;
+
+/** A worker idle this long is stopped; the next check starts another. */
+const IDLE_MILLIS = 30_000;
+
+interface Job {
+  readonly alg: string;
+  readonly key: KeyObject;
+  readonly keyId: number;
+  readonly hash: string | null;
+  readonly options: AsymmetricOptions;
+  readonly data: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly resolve: (valid: boolean) => void;
+}
+
+type WireJob = [
+  number,
+  string | null,
+  AsymmetricOptions,
+  number,
+  number,
+  number,
+];
+
+// Key ids are per process and never reused; a KeyObject that is collected
+// has its id forgotten by the worker with the next message.
+const keyIds = new WeakMap<KeyObject, number>();
+let nextKeyId = 1;
+let collected: number[] = [];
+const registry = new FinalizationRegistry<number>((id) => {
+  collected.push(id);
+});
+
+function keyIdOf(key: KeyObject): number {
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    id = nextKeyId;
+    nextKeyId += 1;
+    keyIds.set(key, id);
+    registry.register(key, id);
+  }
+
+  return id;
+}
+
+// The same check on libuv's pool: the path when the worker cannot answer.
+function onPool(job: Job): void {
+  void verifySignatureAsync(job.alg, job.key, job.data, job.signature).then(
+    job.resolve,
+  );
+}
+
+/** One signature worker thread, started on demand, stopped when idle. */
+export class SignatureWorker {
+  private worker: Worker | undefined;
+  private online = false;
+  private known = new Set<number>();
+  private queued: Job[] = [];
+  private sent: Job[] = [];
+  private flushScheduled = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private answered = 0;
+  private unavailable = false;
+
+  /** Checks answered by the worker thread itself (not by the pool). */
+  get answeredByWorker(): number {
+    return this.answered;
+  }
+
+  /**
+   * Resolves true once a worker thread runs (starting one if needed),
+   * false if none can start.
+   */
+  ready(): Promise<boolean> {
+    const worker = this.start();
+    if (worker === undefined) return Promise.resolve(false);
+    if (this.online) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      worker.once('online', () => resolve(true));
+      worker.once('exit', () => resolve(false));
+    });
+  }
+
+  /** Queues a check; the job's `resolve` receives the outcome. */
+  verify(job: Job): void {
+    const worker = this.start();
+    if (worker === undefined || !this.online) {
+      onPool(job);
+      return;
+    }
+
+    this.queued.push(job);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Stops the worker thread; checks it had not answered go to the pool. */
+  async terminate(): Promise<void> {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    this.stop(worker);
+    await worker.terminate();
+  }
+
+  private start(): Worker | undefined {
+    if (this.idleTimer !== undefined) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+
+    if (this.worker !== undefined || this.unavailable) return this.worker;
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_SOURCE, { eval: true });
+    } catch {
+      // Such as the permission model without --allow-worker: the pool
+      // answers every check from now on.
+      this.unavailable = true;
+      return undefined;
+    }
+
+    worker.on('online', () => {
+      if (this.worker === worker) this.online = true;
+    });
+    worker.on('message', (answer: number) => {
+      if (this.worker === worker) this.answer(answer);
+    });
+    worker.on('error', () => this.stop(worker));
+    worker.on('exit', () => this.stop(worker));
+    // After the listeners: adding a 'message' listener refs the worker
+    // again, and a referenced worker would keep the process alive.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const jobs = this.queued;
+    this.queued = [];
+    const worker = this.worker;
+    if (worker === undefined) {
+      jobs.forEach(onPool);
+      return;
+    }
+
+    let size = 0;
+    for (const job of jobs) size += job.data.length + job.signature.length;
+    const bytes = new Uint8Array(size);
+    const add: [number, KeyObject][] = [];
+    const wire: WireJob[] = [];
+    let offset = 0;
+    for (const job of jobs) {
+      if (!this.known.has(job.keyId)) {
+        this.known.add(job.keyId);
+        add.push([job.keyId, job.key]);
+      }
+
+      const start = offset;
+      bytes.set(job.data, offset);
+      offset += job.data.length;
+      const middle = offset;
+      bytes.set(job.signature, offset);
+      offset += job.signature.length;
+      wire.push([job.keyId, job.hash, job.options, start, middle, offset]);
+    }
+
+    const drop = collected;
+    collected = [];
+    for (const id of drop) this.known.delete(id);
+    this.sent.push(...jobs);
+    worker.postMessage({ add, drop, jobs: wire, bytes }, [bytes.buffer]);
+  }
+
+  private answer(answer: number): void {
+    const job = this.sent.shift();
+    if (job !== undefined) {
+      if (answer === 0 || answer === 1) {
+        this.answered += 1;
+        job.resolve(answer === 1);
+      } else {
+        onPool(job);
+      }
+    }
+
+    if (this.sent.length === 0 && this.queued.length === 0) this.idle();
+  }
+
+  private idle(): void {
+    if (this.idleTimer !== undefined) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.sent.length === 0 && this.queued.length === 0) {
+        void this.terminate();
+      }
+    }, IDLE_MILLIS);
+    this.idleTimer.unref();
+  }
+
+  // The worker ended or failed: what it had not answered goes to the pool.
+  private stop(worker: Worker): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.online = false;
+    this.known = new Set();
+    const unanswered = [...this.sent, ...this.queued];
+    this.sent = [];
+    this.queued = [];
+    unanswered.forEach(onPool);
+  }
+}
+
+let shared: SignatureWorker | undefined;
+
+/** The process's signature worker, shared by every verifier. */
+export function sharedSignatureWorker(): SignatureWorker {
+  shared ??= new SignatureWorker();
+  return shared;
+}
+
+/**
+ * The same check as {@link verifySignature}, run on the process's
+ * signature worker thread for asymmetric algorithms (on libuv's pool while
+ * the worker starts, and whenever it cannot answer). HMAC stays on the
+ * event loop. Resolves to false wherever the synchronous check returns
+ * false; never rejects.
+ */
+export function verifySignatureOnWorker(
+  alg: string,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const call = asymmetricArguments(alg, key, signature);
+  if (call === null) {
+    return Promise.resolve(verifySignature(alg, key, data, signature));
+  }
+
+  if (call === undefined || !(data instanceof Uint8Array)) {
+    return Promise.resolve(false);
+  }
+
+  const worker = sharedSignatureWorker();
+  return new Promise((resolve) => {
+    worker.verify({
+      alg,
+      key,
+      keyId: keyIdOf(key),
+      hash: call.hash,
+      options: call.options,
+      data,
+      signature,
+      resolve,
+    });
+  });
+}

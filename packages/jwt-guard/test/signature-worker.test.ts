@@ -1,0 +1,167 @@
+import { createSecretKey, generateKeyPairSync, sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+
+import {
+  sharedSignatureWorker,
+  verifySignatureOnWorker,
+} from '../src/signature-worker.js';
+
+const DATA = Buffer.from('header.payload');
+const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ed = generateKeyPairSync('ed25519');
+
+function signatureOf(alg: string, key: KeyObject, data = DATA): Buffer {
+  if (alg === 'ES256') {
+    return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+  }
+
+  if (alg === 'PS256') {
+    return sign('sha256', data, { key, padding: 6, saltLength: 32 });
+  }
+
+  return sign(alg === 'EdDSA' ? null : 'sha256', data, key);
+}
+
+const worker = sharedSignatureWorker();
+
+afterAll(() => worker.terminate());
+
+describe('the signature worker', () => {
+  it.each<[string, { privateKey: KeyObject; publicKey: KeyObject }]>([
+    ['ES256', p256],
+    ['RS256', rsa],
+    ['PS256', rsa],
+    ['EdDSA', ed],
+  ])('checks %s on the worker thread', async (alg, keys) => {
+    await worker.ready();
+    const before = worker.answeredByWorker;
+    const signature = signatureOf(alg, keys.privateKey);
+    const other = Buffer.from('header.other');
+
+    await expect(
+      verifySignatureOnWorker(alg, keys.publicKey, DATA, signature),
+    ).resolves.toBe(true);
+    await expect(
+      verifySignatureOnWorker(alg, keys.publicKey, other, signature),
+    ).resolves.toBe(false);
+    expect(worker.answeredByWorker - before).toBe(2);
+  });
+
+  it('answers many checks at once, each with its own outcome', async () => {
+    await worker.ready();
+    const cases = Array.from({ length: 120 }, (_, i) => {
+      const data = Buffer.from(`header.payload-${i}`);
+      const keys = [p256, rsa, ed][i % 3]!;
+      const alg = ['ES256', 'RS256', 'EdDSA'][i % 3]!;
+      const signature = signatureOf(alg, keys.privateKey, data);
+      // Every fourth check carries another message's signature.
+      const checked = i % 4 === 0 ? Buffer.from(`header.x-${i}`) : data;
+      return { alg, key: keys.publicKey, data: checked, signature };
+    });
+    const results = await Promise.all(
+      cases.map((c) =>
+        verifySignatureOnWorker(c.alg, c.key, c.data, c.signature),
+      ),
+    );
+
+    expect(results).toEqual(cases.map((_, i) => i % 4 !== 0));
+  });
+
+  it('refuses a signature of the wrong length without asking the worker', async () => {
+    await worker.ready();
+    const before = worker.answeredByWorker;
+    const signature = signatureOf('ES256', p256.privateKey);
+
+    await expect(
+      verifySignatureOnWorker(
+        'ES256',
+        p256.publicKey,
+        DATA,
+        signature.subarray(1),
+      ),
+    ).resolves.toBe(false);
+    await expect(
+      verifySignatureOnWorker('RS256', p256.publicKey, DATA, signature),
+    ).resolves.toBe(false);
+    expect(worker.answeredByWorker).toBe(before);
+  });
+
+  it('checks HMAC on the event loop', async () => {
+    const secret = createSecretKey(Buffer.alloc(32, 7));
+    const before = worker.answeredByWorker;
+    const { createHmac } = await import('node:crypto');
+    const mac = createHmac('sha256', secret).update(DATA).digest();
+
+    await expect(
+      verifySignatureOnWorker('HS256', secret, DATA, mac),
+    ).resolves.toBe(true);
+    await expect(
+      verifySignatureOnWorker('HS256', secret, Buffer.from('x'), mac),
+    ).resolves.toBe(false);
+    expect(worker.answeredByWorker).toBe(before);
+  });
+
+  it('sends the checks in flight to the thread pool when the worker stops', async () => {
+    await worker.ready();
+    const signature = signatureOf('RS256', rsa.privateKey);
+    const pending = Array.from({ length: 40 }, (_, i) =>
+      verifySignatureOnWorker(
+        'RS256',
+        rsa.publicKey,
+        i % 2 === 0 ? DATA : Buffer.from('other'),
+        signature,
+      ),
+    );
+    // Stopped before the queued checks were even sent.
+    await worker.terminate();
+
+    expect(await Promise.all(pending)).toEqual(
+      pending.map((_, i) => i % 2 === 0),
+    );
+  });
+
+  it('answers on the pool while a new worker starts, then on the worker', async () => {
+    await worker.terminate();
+    const before = worker.answeredByWorker;
+    const signature = signatureOf('ES256', p256.privateKey);
+
+    await expect(
+      verifySignatureOnWorker('ES256', p256.publicKey, DATA, signature),
+    ).resolves.toBe(true);
+    expect(worker.answeredByWorker).toBe(before);
+
+    await worker.ready();
+    await expect(
+      verifySignatureOnWorker('ES256', p256.publicKey, DATA, signature),
+    ).resolves.toBe(true);
+    expect(worker.answeredByWorker).toBe(before + 1);
+  });
+
+  it('never keeps the process alive', async () => {
+    await worker.ready();
+    const signature = signatureOf('ES256', p256.privateKey);
+    await verifySignatureOnWorker('ES256', p256.publicKey, DATA, signature);
+
+    // Only handles that hold the event loop open are listed; a referenced
+    // worker shows up as its MessagePort.
+    expect(process.getActiveResourcesInfo()).not.toContain('MessagePort');
+  });
+
+  it.each<[string, unknown, unknown, unknown]>([
+    ['an undefined signature', p256.publicKey, DATA, undefined],
+    ['a null key', null, DATA, Buffer.alloc(64)],
+    ['a string key', 'not a key', DATA, Buffer.alloc(64)],
+    ['undefined data', p256.publicKey, undefined, Buffer.alloc(64)],
+  ])('answers false, never throws, for %s', async (_name, key, data, sig) => {
+    const args = ['ES256', key, data, sig] as Parameters<
+      typeof verifySignatureOnWorker
+    >;
+    let result: Promise<boolean> | undefined;
+
+    expect(() => {
+      result = verifySignatureOnWorker(...args);
+    }).not.toThrow();
+    await expect(result).resolves.toBe(false);
+  });
+});

@@ -151,9 +151,10 @@ function httpTables(result: HttpResult): string {
       `fresh / unguarded (target ${atLeast} 0.80)`,
       `fresh / express-oauth2-jwt-bearer (target ${atLeast} 1.4)`,
       'fresh / fastest other peer',
+      'worker / thread pool, fresh',
       'thread pool / event loop, fresh',
     ],
-    'llrrrrr',
+    'llrrrrrr',
   );
   for (const alg of ALGORITHMS) {
     const warm = `portcullis-cached ${alg} same`;
@@ -168,6 +169,7 @@ function httpTables(result: HttpResult): string {
       }
     }
 
+    const worker = `portcullis-worker ${alg} fresh`;
     const pool = `portcullis-thread-pool ${alg} fresh`;
     const loop = `portcullis-event-loop ${alg} fresh`;
     summary.push(
@@ -180,6 +182,7 @@ function httpTables(result: HttpResult): string {
         best === undefined
           ? 'not supported'
           : paired(result, fresh, best.label),
+        paired(result, worker, pool),
         paired(result, pool, loop),
       ]),
     );

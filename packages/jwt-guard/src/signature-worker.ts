@@ -26,8 +26,9 @@ import type { AsymmetricOptions } from './verify-signature.js';
 
 // The worker's whole program. A message carries new keys by id, ids to
 // forget, and jobs whose bytes (signing input, then signature) lie in one
-// transferred buffer. Answers: 1 valid, 0 invalid, 2 not checked (unknown
-// key id or an exception), which the event loop checks again on the pool.
+// transferred buffer. Each answer is the job's sequence number times 4
+// plus 1 (valid), 0 (invalid) or 2 (not checked: unknown key id or an
+// exception, which the event loop checks again on the pool).
 const WORKER_SOURCE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
@@ -36,7 +37,7 @@ const keys = new Map();
 parentPort.on('message', ({ add, drop, jobs, bytes }) => {
   for (const [id, key] of add) keys.set(id, key);
   for (const id of drop) keys.delete(id);
-  for (const [id, hash, options, start, middle, end] of jobs) {
+  for (const [seq, id, hash, options, start, middle, end] of jobs) {
     const key = keys.get(id);
     let answer = 2;
     if (key !== undefined) {
@@ -49,7 +50,7 @@ parentPort.on('message', ({ add, drop, jobs, bytes }) => {
         answer = 2;
       }
     }
-    parentPort.postMessage(answer);
+    parentPort.postMessage(seq * 4 + answer);
   }
 });
 `;
@@ -69,6 +70,7 @@ interface Job {
 }
 
 type WireJob = [
+  number,
   number,
   string | null,
   AsymmetricOptions,
@@ -107,6 +109,9 @@ function onPool(job: Job): void {
 
 /** One signature worker thread, started on demand, stopped when idle. */
 export class SignatureWorker {
+  /** @param source - the worker's program; tests pass a faulty one. */
+  constructor(private readonly source: string = WORKER_SOURCE) {}
+
   private worker: Worker | undefined;
   private online = false;
   private known = new Set<number>();
@@ -115,6 +120,9 @@ export class SignatureWorker {
   private flushScheduled = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private answered = 0;
+  // The sequence number the next job sent gets; sent[0] has
+  // nextSequence - sent.length, since answers come back in order.
+  private nextSequence = 0;
   private unavailable = false;
 
   /** Checks answered by the worker thread itself (not by the pool). */
@@ -130,14 +138,49 @@ export class SignatureWorker {
     const worker = this.start();
     if (worker === undefined) return Promise.resolve(false);
     if (this.online) return Promise.resolve(true);
+    // Referenced while starting, so that waiting keeps the process alive.
+    worker.ref();
     return new Promise((resolve) => {
-      worker.once('online', () => resolve(true));
-      worker.once('exit', () => resolve(false));
+      const settle = (online: boolean) => {
+        if (this.sent.length === 0) worker.unref();
+        resolve(online);
+      };
+      worker.once('online', () => settle(true));
+      worker.once('exit', () => settle(false));
     });
   }
 
-  /** Queues a check; the job's `resolve` receives the outcome. */
-  verify(job: Job): void {
+  /** {@link verifySignatureOnWorker} on this worker. */
+  check(
+    alg: string,
+    key: KeyObject,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean> {
+    const call = asymmetricArguments(alg, key, signature);
+    if (call === null) {
+      return Promise.resolve(verifySignature(alg, key, data, signature));
+    }
+
+    if (call === undefined || !(data instanceof Uint8Array)) {
+      return Promise.resolve(false);
+    }
+
+    return new Promise((resolve) => {
+      this.verify({
+        alg,
+        key,
+        keyId: keyIdOf(key),
+        hash: call.hash,
+        options: call.options,
+        data,
+        signature,
+        resolve,
+      });
+    });
+  }
+
+  private verify(job: Job): void {
     const worker = this.start();
     if (worker === undefined || !this.online) {
       onPool(job);
@@ -168,7 +211,7 @@ export class SignatureWorker {
     if (this.worker !== undefined || this.unavailable) return this.worker;
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker = new Worker(this.source, { eval: true });
     } catch {
       // Such as the permission model without --allow-worker: the pool
       // answers every check from now on.
@@ -179,8 +222,8 @@ export class SignatureWorker {
     worker.on('online', () => {
       if (this.worker === worker) this.online = true;
     });
-    worker.on('message', (answer: number) => {
-      if (this.worker === worker) this.answer(answer);
+    worker.on('message', (message: number) => {
+      if (this.worker === worker) this.answer(worker, message);
     });
     worker.on('error', () => this.stop(worker));
     worker.on('exit', () => this.stop(worker));
@@ -219,27 +262,48 @@ export class SignatureWorker {
       const middle = offset;
       bytes.set(job.signature, offset);
       offset += job.signature.length;
-      wire.push([job.keyId, job.hash, job.options, start, middle, offset]);
+      wire.push([
+        this.nextSequence,
+        job.keyId,
+        job.hash,
+        job.options,
+        start,
+        middle,
+        offset,
+      ]);
+      this.nextSequence += 1;
     }
 
     const drop = collected;
     collected = [];
     for (const id of drop) this.known.delete(id);
+    // Referenced while checks are in flight, as libuv's pool would be: a
+    // pending check keeps the process alive, an idle worker does not.
+    if (this.sent.length === 0) worker.ref();
     this.sent.push(...jobs);
     worker.postMessage({ add, drop, jobs: wire, bytes }, [bytes.buffer]);
   }
 
-  private answer(answer: number): void {
-    const job = this.sent.shift();
-    if (job !== undefined) {
-      if (answer === 0 || answer === 1) {
-        this.answered += 1;
-        job.resolve(answer === 1);
-      } else {
-        onPool(job);
-      }
+  private answer(worker: Worker, message: number): void {
+    // An answer that is not for the oldest job in flight means the two
+    // sides disagree: stop trusting this worker and let the pool answer.
+    const expected = this.nextSequence - this.sent.length;
+    if (Math.floor(message / 4) !== expected || this.sent.length === 0) {
+      this.stop(worker);
+      void worker.terminate();
+      return;
     }
 
+    const job = this.sent.shift() as Job;
+    const answer = message % 4;
+    if (answer === 0 || answer === 1) {
+      this.answered += 1;
+      job.resolve(answer === 1);
+    } else {
+      onPool(job);
+    }
+
+    if (this.sent.length === 0) worker.unref();
     if (this.sent.length === 0 && this.queued.length === 0) this.idle();
   }
 
@@ -288,26 +352,5 @@ export function verifySignatureOnWorker(
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  const call = asymmetricArguments(alg, key, signature);
-  if (call === null) {
-    return Promise.resolve(verifySignature(alg, key, data, signature));
-  }
-
-  if (call === undefined || !(data instanceof Uint8Array)) {
-    return Promise.resolve(false);
-  }
-
-  const worker = sharedSignatureWorker();
-  return new Promise((resolve) => {
-    worker.verify({
-      alg,
-      key,
-      keyId: keyIdOf(key),
-      hash: call.hash,
-      options: call.options,
-      data,
-      signature,
-      resolve,
-    });
-  });
+  return sharedSignatureWorker().check(alg, key, data, signature);
 }

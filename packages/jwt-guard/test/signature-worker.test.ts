@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createSecretKey, generateKeyPairSync, sign } from 'node:crypto';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 
 import {
+  SignatureWorker,
   sharedSignatureWorker,
   verifySignatureOnWorker,
 } from '../src/signature-worker.js';
@@ -138,6 +142,17 @@ describe('the signature worker', () => {
     expect(worker.answeredByWorker).toBe(before + 1);
   });
 
+  it('keeps the process alive while a check is in flight', async () => {
+    const program = path.join(__dirname, 'programs/check-on-worker.ts');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', program],
+      { cwd: __dirname, timeout: 20_000 },
+    );
+
+    expect(stdout.trim()).toBe('valid=true byWorker=1');
+  });
+
   it('never keeps the process alive', async () => {
     await worker.ready();
     const signature = signatureOf('ES256', p256.privateKey);
@@ -146,6 +161,45 @@ describe('the signature worker', () => {
     // Only handles that hold the event loop open are listed; a referenced
     // worker shows up as its MessagePort.
     expect(process.getActiveResourcesInfo()).not.toContain('MessagePort');
+  });
+
+  // Answers that do not line up with the jobs in flight, each saying
+  // "valid": were they matched to jobs by arrival, forged checks would pass.
+  it.each<[string, string]>([
+    ['answers out of order', 'jobs.reverse()'],
+    ['answers for jobs it was not sent', 'jobs.map(([seq]) => [seq + 1])'],
+  ])('trusts no answer from a worker that %s', async (_name, order) => {
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', ({ jobs }) => {
+        for (const [seq] of ${order}) parentPort.postMessage(seq * 4 + 1);
+      });`;
+    const liar = new SignatureWorker(source);
+    await liar.ready();
+    const signature = signatureOf('ES256', p256.privateKey);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        liar.check(
+          'ES256',
+          p256.publicKey,
+          i % 2 === 0 ? DATA : Buffer.from('forged'),
+          signature,
+        ),
+      ),
+    );
+    await liar.terminate();
+
+    expect(results).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(liar.answeredByWorker).toBe(0);
   });
 
   it.each<[string, unknown, unknown, unknown]>([

@@ -19,7 +19,16 @@ import type { HttpResult, Target, TokenMode } from './jwt-guard/http.js';
 import { ALGORITHMS, createKeys } from './jwt-guard/keys.js';
 import { runMicro } from './jwt-guard/micro.js';
 import type { MicroResult } from './jwt-guard/micro.js';
-import { NONE, head, rate, ratio, row, spread } from './jwt-guard/stats.js';
+import {
+  NONE,
+  cpuTimes,
+  head,
+  rate,
+  ratio,
+  row,
+  spread,
+  stealPercent,
+} from './jwt-guard/stats.js';
 
 function setting(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -233,7 +242,9 @@ async function main(): Promise<void> {
 
   if (!parts.includes('http')) return;
   progress('HTTP benchmark');
+  const cpuBefore = cpuTimes();
   const httpResult = await runHttp(keys, http, progress);
+  const steal = stealPercent(cpuBefore, cpuTimes());
   const title =
     `### HTTP (autocannon, ${http.connections} connections, ` +
     `median of ${http.rounds} rounds of ${http.seconds} s)`;
@@ -244,6 +255,7 @@ async function main(): Promise<void> {
       `Non-2xx answers, errors or timeouts under load: ${httpResult.failures}.`,
       `JWKS fetches: ${httpResult.jwksFetches}.`,
       `Load average at start ${loadAtStart}, at end ${load()}.`,
+      `CPU time taken by the hypervisor (steal) during the HTTP part: ${steal}.`,
       `Total time: ${seconds} s.\n`,
     ].join(' '),
   );

@@ -3,6 +3,8 @@
  * markdown tables printed by the jwt-guard benchmark.
  */
 
+import { readFileSync } from 'node:fs';
+
 /** The median of `values` (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -42,4 +44,39 @@ export function row(cells: readonly (string | number)[]): string {
 export function head(headers: readonly string[], align: string): string[] {
   const marks = [...align].map((a) => (a === 'r' ? '---:' : '---'));
   return [row(headers), row(marks)];
+}
+
+/** The machine's CPU time so far, from /proc/stat; undefined off Linux. */
+export interface CpuTimes {
+  readonly total: number;
+  readonly steal: number;
+}
+
+/** Reads {@link CpuTimes}: every CPU's ticks, and those stolen by the host. */
+export function cpuTimes(): CpuTimes | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { total, steal: ticks[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The share of CPU time the hypervisor gave to other guests between two
+ * readings, as a percentage; high values mean the figures are unreliable.
+ */
+export function stealPercent(
+  from: CpuTimes | undefined,
+  to: CpuTimes | undefined,
+): string {
+  if (from === undefined || to === undefined || to.total <= from.total) {
+    return 'not measured';
+  }
+
+  const share = (to.steal - from.steal) / (to.total - from.total);
+  return `${(share * 100).toFixed(1)} %`;
 }

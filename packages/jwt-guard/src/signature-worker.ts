@@ -24,36 +24,54 @@ import {
 } from './verify-signature.js';
 import type { AsymmetricOptions } from './verify-signature.js';
 
-// The worker's whole program. A message carries new keys by id, ids to
-// forget, and jobs whose bytes (signing input, then signature) lie in one
-// transferred buffer. Each answer is the job's sequence number times 4
-// plus 1 (valid), 0 (invalid) or 2 (not checked: unknown key id or an
-// exception, which the event loop checks again on the pool).
+// The worker's whole program. A message carries new keys by id and ids to
+// forget (when there are any), the jobs' numbers in `meta` (FIELDS per
+// job, in the order of jobToMeta) and their bytes (signing input, then
+// signature) in `bytes`; both buffers are transferred, not copied. Each
+// answer is the job's sequence number times 4 plus 1 (valid), 0 (invalid)
+// or 2 (not checked: unknown key id or an exception, which the event loop
+// checks again on the pool).
 const WORKER_SOURCE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const { verify } = require('node:crypto');
+const HASHES = [null, 'sha256', 'sha384', 'sha512'];
 const keys = new Map();
-parentPort.on('message', ({ add, drop, jobs, bytes }) => {
-  for (const [id, key] of add) keys.set(id, key);
-  for (const id of drop) keys.delete(id);
-  for (const [seq, id, hash, options, start, middle, end] of jobs) {
-    const key = keys.get(id);
+parentPort.on('message', ({ add, drop, meta, bytes }) => {
+  for (const [id, key] of add ?? []) keys.set(id, key);
+  for (const id of drop ?? []) keys.delete(id);
+  for (let i = 0; i < meta.length; i += 9) {
+    const key = keys.get(meta[i + 1]);
+    const hash = HASHES[meta[i + 2]];
     let answer = 2;
-    if (key !== undefined) {
+    if (key !== undefined && hash !== undefined) {
       try {
-        const data = bytes.subarray(start, middle);
-        const signature = bytes.subarray(middle, end);
-        const input = Object.assign({}, options, { key });
+        const input = { key };
+        if (meta[i + 3] === 1) input.dsaEncoding = 'ieee-p1363';
+        if (meta[i + 4] !== 0) input.padding = meta[i + 4];
+        if (meta[i + 5] >= 0) input.saltLength = meta[i + 5];
+        const data = bytes.subarray(meta[i + 6], meta[i + 7]);
+        const signature = bytes.subarray(meta[i + 7], meta[i + 8]);
         answer = verify(hash, data, input, signature) ? 1 : 0;
       } catch {
         answer = 2;
       }
     }
-    parentPort.postMessage(seq * 4 + answer);
+    parentPort.postMessage(meta[i] * 4 + answer);
   }
 });
 `;
+
+/** Numbers per job in a message's `meta`. */
+const FIELDS = 9;
+
+/** The worker's HASHES, by name. */
+const HASH_CODES = new Map<string | null, number>([
+  [null, 0],
+  ['sha256', 1],
+  ['sha384', 2],
+  ['sha512', 3],
+]);
 
 /** A worker idle this long is stopped; the next check starts another. */
 const IDLE_MILLIS = 30_000;
@@ -68,16 +86,6 @@ interface Job {
   readonly signature: Uint8Array;
   readonly resolve: (valid: boolean) => void;
 }
-
-type WireJob = [
-  number,
-  number,
-  string | null,
-  AsymmetricOptions,
-  number,
-  number,
-  number,
-];
 
 // Key ids are per process and never reused; a KeyObject that is collected
 // has its id forgotten by the worker with the next message.
@@ -247,32 +255,38 @@ export class SignatureWorker {
     let size = 0;
     for (const job of jobs) size += job.data.length + job.signature.length;
     const bytes = new Uint8Array(size);
+    const meta = new Float64Array(jobs.length * FIELDS);
     const add: [number, KeyObject][] = [];
-    const wire: WireJob[] = [];
     let offset = 0;
-    for (const job of jobs) {
+    jobs.forEach((job, index) => {
       if (!this.known.has(job.keyId)) {
         this.known.add(job.keyId);
         add.push([job.keyId, job.key]);
       }
 
+      const { options } = job;
       const start = offset;
       bytes.set(job.data, offset);
       offset += job.data.length;
       const middle = offset;
       bytes.set(job.signature, offset);
       offset += job.signature.length;
-      wire.push([
-        this.nextSequence,
-        job.keyId,
-        job.hash,
-        job.options,
-        start,
-        middle,
-        offset,
-      ]);
+      meta.set(
+        [
+          this.nextSequence,
+          job.keyId,
+          HASH_CODES.get(job.hash) ?? -1,
+          options.dsaEncoding === 'ieee-p1363' ? 1 : 0,
+          options.padding ?? 0,
+          options.saltLength ?? -1,
+          start,
+          middle,
+          offset,
+        ],
+        index * FIELDS,
+      );
       this.nextSequence += 1;
-    }
+    });
 
     const drop = collected;
     collected = [];
@@ -281,7 +295,15 @@ export class SignatureWorker {
     // pending check keeps the process alive, an idle worker does not.
     if (this.sent.length === 0) worker.ref();
     this.sent.push(...jobs);
-    worker.postMessage({ add, drop, jobs: wire, bytes }, [bytes.buffer]);
+    worker.postMessage(
+      {
+        add: add.length > 0 ? add : undefined,
+        drop: drop.length > 0 ? drop : undefined,
+        meta,
+        bytes,
+      },
+      [meta.buffer, bytes.buffer],
+    );
   }
 
   private answer(worker: Worker, message: number): void {

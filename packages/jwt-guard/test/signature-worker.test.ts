@@ -166,13 +166,16 @@ describe('the signature worker', () => {
   // Answers that do not line up with the jobs in flight, each saying
   // "valid": were they matched to jobs by arrival, forged checks would pass.
   it.each<[string, string]>([
-    ['answers out of order', 'jobs.reverse()'],
-    ['answers for jobs it was not sent', 'jobs.map(([seq]) => [seq + 1])'],
+    ['answers out of order', 'seqs.reverse()'],
+    ['answers for jobs it was not sent', 'seqs.map((seq) => seq + 1)'],
   ])('trusts no answer from a worker that %s', async (_name, order) => {
+    // Each job's sequence number is the first of its 9 numbers in `meta`.
     const source = `
       const { parentPort } = require('node:worker_threads');
-      parentPort.on('message', ({ jobs }) => {
-        for (const [seq] of ${order}) parentPort.postMessage(seq * 4 + 1);
+      parentPort.on('message', ({ meta }) => {
+        const seqs = [];
+        for (let i = 0; i < meta.length; i += 9) seqs.push(meta[i]);
+        for (const seq of ${order}) parentPort.postMessage(seq * 4 + 1);
       });`;
     const liar = new SignatureWorker(source);
     await liar.ready();

@@ -14,7 +14,7 @@
  * of the worker.
  */
 
-import type { KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
 import {
@@ -117,8 +117,14 @@ function onPool(job: Job): void {
 
 /** One signature worker thread, started on demand, stopped when idle. */
 export class SignatureWorker {
-  /** @param source - the worker's program; tests pass a faulty one. */
-  constructor(private readonly source: string = WORKER_SOURCE) {}
+  /**
+   * @param source - the worker's program; tests pass faulty ones.
+   * @param idleMillis - how long an idle worker thread is kept.
+   */
+  constructor(
+    private readonly source: string = WORKER_SOURCE,
+    private readonly idleMillis: number = IDLE_MILLIS,
+  ) {}
 
   private worker: Worker | undefined;
   private online = false;
@@ -132,10 +138,22 @@ export class SignatureWorker {
   // nextSequence - sent.length, since answers come back in order.
   private nextSequence = 0;
   private unavailable = false;
+  private workerAnswered = false;
+  private started = 0;
 
   /** Checks answered by the worker thread itself (not by the pool). */
   get answeredByWorker(): number {
     return this.answered;
+  }
+
+  /** Worker threads started so far. */
+  get threadsStarted(): number {
+    return this.started;
+  }
+
+  /** Whether a worker thread is running (or starting) now. */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 
   /**
@@ -165,15 +183,19 @@ export class SignatureWorker {
     data: Uint8Array,
     signature: Uint8Array,
   ): Promise<boolean> {
-    const call = asymmetricArguments(alg, key, signature);
+    // Only a real KeyObject and bytes go to the worker; anything else gets
+    // the synchronous check's answer, so both always agree.
+    const call =
+      key instanceof KeyObject &&
+      data instanceof Uint8Array &&
+      signature instanceof Uint8Array
+        ? asymmetricArguments(alg, key, signature)
+        : null;
     if (call === null) {
       return Promise.resolve(verifySignature(alg, key, data, signature));
     }
 
-    if (call === undefined || !(data instanceof Uint8Array)) {
-      return Promise.resolve(false);
-    }
-
+    if (call === undefined) return Promise.resolve(false);
     return new Promise((resolve) => {
       this.verify({
         alg,
@@ -181,8 +203,9 @@ export class SignatureWorker {
         keyId: keyIdOf(key),
         hash: call.hash,
         options: call.options,
-        data,
-        signature,
+        // Copied now: the caller may reuse its buffers once this returns.
+        data: new Uint8Array(data),
+        signature: new Uint8Array(signature),
         resolve,
       });
     });
@@ -192,6 +215,7 @@ export class SignatureWorker {
     const worker = this.start();
     if (worker === undefined || !this.online) {
       onPool(job);
+      if (this.sent.length === 0 && this.queued.length === 0) this.idle();
       return;
     }
 
@@ -220,6 +244,7 @@ export class SignatureWorker {
     let worker: Worker;
     try {
       worker = new Worker(this.source, { eval: true });
+      this.started += 1;
     } catch {
       // Such as the permission model without --allow-worker: the pool
       // answers every check from now on.
@@ -233,12 +258,21 @@ export class SignatureWorker {
     worker.on('message', (message: number) => {
       if (this.worker === worker) this.answer(worker, message);
     });
-    worker.on('error', () => this.stop(worker));
-    worker.on('exit', () => this.stop(worker));
+    // A worker that ends before answering anything is not started again
+    // (a preloaded module that fails in threads, say): the pool answers.
+    const failed = () => {
+      if (this.worker === worker && !this.workerAnswered) {
+        this.unavailable = true;
+      }
+      this.stop(worker);
+    };
+    worker.on('error', failed);
+    worker.on('exit', failed);
     // After the listeners: adding a 'message' listener refs the worker
     // again, and a referenced worker would keep the process alive.
     worker.unref();
     this.worker = worker;
+    this.workerAnswered = false;
     return worker;
   }
 
@@ -295,15 +329,22 @@ export class SignatureWorker {
     // pending check keeps the process alive, an idle worker does not.
     if (this.sent.length === 0) worker.ref();
     this.sent.push(...jobs);
-    worker.postMessage(
-      {
-        add: add.length > 0 ? add : undefined,
-        drop: drop.length > 0 ? drop : undefined,
-        meta,
-        bytes,
-      },
-      [meta.buffer, bytes.buffer],
-    );
+    try {
+      worker.postMessage(
+        {
+          add: add.length > 0 ? add : undefined,
+          drop: drop.length > 0 ? drop : undefined,
+          meta,
+          bytes,
+        },
+        [meta.buffer, bytes.buffer],
+      );
+    } catch {
+      // The message never left: the sequence numbers no longer line up, so
+      // this worker goes and everything it was given goes to the pool.
+      this.stop(worker);
+      void worker.terminate();
+    }
   }
 
   private answer(worker: Worker, message: number): void {
@@ -317,6 +358,7 @@ export class SignatureWorker {
     }
 
     const job = this.sent.shift() as Job;
+    this.workerAnswered = true;
     const answer = message % 4;
     if (answer === 0 || answer === 1) {
       this.answered += 1;
@@ -336,7 +378,7 @@ export class SignatureWorker {
       if (this.sent.length === 0 && this.queued.length === 0) {
         void this.terminate();
       }
-    }, IDLE_MILLIS);
+    }, this.idleMillis);
     this.idleTimer.unref();
   }
 

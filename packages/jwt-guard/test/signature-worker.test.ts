@@ -205,6 +205,90 @@ describe('the signature worker', () => {
     expect(liar.answeredByWorker).toBe(0);
   });
 
+  it('gives anything but a KeyObject and bytes the synchronous answer', async () => {
+    await worker.ready();
+    const signature = signatureOf('ES256', p256.privateKey);
+    // Looks like an EC public key to a duck-typing check, and cannot be
+    // sent to a thread (it has a method).
+    const fake = {
+      type: 'public',
+      asymmetricKeyType: 'ec',
+      asymmetricKeyDetails: { namedCurve: 'prime256v1' },
+      export: () => p256.publicKey.export({ format: 'jwk' }),
+    };
+    // Array-likes whose values are not the signature's bytes as such.
+    const wide = Uint16Array.from(signature, (byte) => byte + 256);
+    const cases: [unknown, unknown, unknown][] = [
+      [fake, DATA, signature],
+      [p256.publicKey, DATA, [...signature]],
+      [p256.publicKey, DATA, wide],
+      [p256.publicKey, DATA.toString('latin1'), signature],
+    ];
+    const valid = verifySignatureOnWorker(
+      'ES256',
+      p256.publicKey,
+      DATA,
+      signature,
+    );
+
+    for (const [key, data, sig] of cases) {
+      const args = ['ES256', key, data, sig] as Parameters<
+        typeof verifySignatureOnWorker
+      >;
+      await expect(verifySignatureOnWorker(...args)).resolves.toBe(
+        (await import('../src/verify-signature.js')).verifySignature(...args),
+      );
+    }
+    // The check made beside them is not held up or lost.
+    await expect(valid).resolves.toBe(true);
+  });
+
+  it('checks the bytes as they were when it was called', async () => {
+    await worker.ready();
+    const other = Buffer.from('header.other!!');
+    const data = Buffer.from('header.payload');
+    const signature = signatureOf('ES256', p256.privateKey, other);
+    const pending = verifySignatureOnWorker(
+      'ES256',
+      p256.publicKey,
+      data,
+      signature,
+    );
+    other.copy(data);
+
+    await expect(pending).resolves.toBe(false);
+  });
+
+  it('does not start a worker again when one ended before answering', async () => {
+    const broken = new SignatureWorker("throw new Error('no threads here');");
+    const signature = signatureOf('RS256', rsa.privateKey);
+
+    await broken.ready();
+    while (broken.running) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 5; i += 1) {
+      await expect(
+        broken.check('RS256', rsa.publicKey, DATA, signature),
+      ).resolves.toBe(true);
+    }
+    expect(broken.threadsStarted).toBe(1);
+    expect(broken.answeredByWorker).toBe(0);
+  });
+
+  it('stops an idle worker, even one that never answered', async () => {
+    const short = new SignatureWorker(undefined, 100);
+    const signature = signatureOf('ES256', p256.privateKey);
+
+    // Answered on the pool while the worker starts.
+    await expect(
+      short.check('ES256', p256.publicKey, DATA, signature),
+    ).resolves.toBe(true);
+    expect(short.running).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect(short.running).toBe(false);
+    expect(short.answeredByWorker).toBe(0);
+  });
+
   it.each<[string, unknown, unknown, unknown]>([
     ['an undefined signature', p256.publicKey, DATA, undefined],
     ['a null key', null, DATA, Buffer.alloc(64)],

@@ -87,14 +87,9 @@ interface Job {
   readonly resolve: (valid: boolean) => void;
 }
 
-// Key ids are per process and never reused; a KeyObject that is collected
-// has its id forgotten by the worker with the next message.
+// Key ids are per process and never reused.
 const keyIds = new WeakMap<KeyObject, number>();
 let nextKeyId = 1;
-let collected: number[] = [];
-const registry = new FinalizationRegistry<number>((id) => {
-  collected.push(id);
-});
 
 function keyIdOf(key: KeyObject): number {
   let id = keyIds.get(key);
@@ -102,7 +97,6 @@ function keyIdOf(key: KeyObject): number {
     id = nextKeyId;
     nextKeyId += 1;
     keyIds.set(key, id);
-    registry.register(key, id);
   }
 
   return id;
@@ -125,6 +119,13 @@ export class SignatureWorker {
     private readonly source: string = WORKER_SOURCE,
     private readonly idleMillis: number = IDLE_MILLIS,
   ) {}
+
+  // A key sent to the worker is forgotten there with the next message
+  // once its KeyObject is collected here.
+  private collected: number[] = [];
+  private readonly registry = new FinalizationRegistry<number>((id) => {
+    this.collected.push(id);
+  });
 
   private worker: Worker | undefined;
   private online = false;
@@ -295,6 +296,7 @@ export class SignatureWorker {
     jobs.forEach((job, index) => {
       if (!this.known.has(job.keyId)) {
         this.known.add(job.keyId);
+        this.registry.register(job.key, job.keyId);
         add.push([job.keyId, job.key]);
       }
 
@@ -322,8 +324,8 @@ export class SignatureWorker {
       this.nextSequence += 1;
     });
 
-    const drop = collected;
-    collected = [];
+    const drop = this.collected;
+    this.collected = [];
     for (const id of drop) this.known.delete(id);
     // Referenced while checks are in flight, as libuv's pool would be: a
     // pending check keeps the process alive, an idle worker does not.

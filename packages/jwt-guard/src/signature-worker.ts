@@ -123,6 +123,7 @@ export class SignatureWorker {
   // A key sent to the worker is forgotten there with the next message
   // once its KeyObject is collected here.
   private collected: number[] = [];
+  private readonly registered = new WeakSet<KeyObject>();
   private readonly registry = new FinalizationRegistry<number>((id) => {
     this.collected.push(id);
   });
@@ -141,6 +142,7 @@ export class SignatureWorker {
   private unavailable = false;
   private workerAnswered = false;
   private started = 0;
+  private whenOnline: Promise<boolean> = Promise.resolve(false);
 
   /** Checks answered by the worker thread itself (not by the pool). */
   get answeredByWorker(): number {
@@ -150,6 +152,11 @@ export class SignatureWorker {
   /** Worker threads started so far. */
   get threadsStarted(): number {
     return this.started;
+  }
+
+  /** Ids of collected keys waiting to be dropped by the worker. */
+  get keysForgotten(): number {
+    return this.collected.length;
   }
 
   /** Whether a worker thread is running (or starting) now. */
@@ -167,13 +174,9 @@ export class SignatureWorker {
     if (this.online) return Promise.resolve(true);
     // Referenced while starting, so that waiting keeps the process alive.
     worker.ref();
-    return new Promise((resolve) => {
-      const settle = (online: boolean) => {
-        if (this.sent.length === 0) worker.unref();
-        resolve(online);
-      };
-      worker.once('online', () => settle(true));
-      worker.once('exit', () => settle(false));
+    return this.whenOnline.then((online) => {
+      if (this.worker === worker && this.sent.length === 0) worker.unref();
+      return online;
     });
   }
 
@@ -253,8 +256,18 @@ export class SignatureWorker {
       return undefined;
     }
 
-    worker.on('online', () => {
-      if (this.worker === worker) this.online = true;
+    // One pair of listeners per worker, however many wait in ready().
+    this.whenOnline = new Promise((resolve) => {
+      const onOnline = () => settle(true);
+      const onExit = () => settle(false);
+      const settle = (online: boolean) => {
+        worker.off('online', onOnline);
+        worker.off('exit', onExit);
+        if (online && this.worker === worker) this.online = true;
+        resolve(online);
+      };
+      worker.once('online', onOnline);
+      worker.once('exit', onExit);
     });
     worker.on('message', (message: number) => {
       if (this.worker === worker) this.answer(worker, message);
@@ -281,23 +294,45 @@ export class SignatureWorker {
     this.flushScheduled = false;
     const jobs = this.queued;
     this.queued = [];
+    if (jobs.length === 0) return;
     const worker = this.worker;
     if (worker === undefined) {
       jobs.forEach(onPool);
       return;
     }
 
+    // In flight from here on, so that whatever fails below hands them to
+    // the pool with the rest (stop()). One at a time: a spread of a very
+    // large batch would overflow the stack.
+    for (const job of jobs) {
+      this.sent.push(job);
+      this.nextSequence += 1;
+    }
+    try {
+      this.send(worker, jobs);
+    } catch {
+      this.stop(worker);
+      void worker.terminate();
+    }
+  }
+
+  // Posts `jobs`, the newest entries of `sent`, to `worker` as one message.
+  private send(worker: Worker, jobs: readonly Job[]): void {
     let size = 0;
     for (const job of jobs) size += job.data.length + job.signature.length;
     const bytes = new Uint8Array(size);
     const meta = new Float64Array(jobs.length * FIELDS);
     const add: [number, KeyObject][] = [];
     let offset = 0;
+    let sequence = this.nextSequence - jobs.length;
     jobs.forEach((job, index) => {
       if (!this.known.has(job.keyId)) {
         this.known.add(job.keyId);
-        this.registry.register(job.key, job.keyId);
         add.push([job.keyId, job.key]);
+        if (!this.registered.has(job.key)) {
+          this.registered.add(job.key);
+          this.registry.register(job.key, job.keyId);
+        }
       }
 
       const { options } = job;
@@ -309,7 +344,7 @@ export class SignatureWorker {
       offset += job.signature.length;
       meta.set(
         [
-          this.nextSequence,
+          sequence,
           job.keyId,
           HASH_CODES.get(job.hash) ?? -1,
           options.dsaEncoding === 'ieee-p1363' ? 1 : 0,
@@ -321,7 +356,7 @@ export class SignatureWorker {
         ],
         index * FIELDS,
       );
-      this.nextSequence += 1;
+      sequence += 1;
     });
 
     const drop = this.collected;
@@ -329,24 +364,16 @@ export class SignatureWorker {
     for (const id of drop) this.known.delete(id);
     // Referenced while checks are in flight, as libuv's pool would be: a
     // pending check keeps the process alive, an idle worker does not.
-    if (this.sent.length === 0) worker.ref();
-    this.sent.push(...jobs);
-    try {
-      worker.postMessage(
-        {
-          add: add.length > 0 ? add : undefined,
-          drop: drop.length > 0 ? drop : undefined,
-          meta,
-          bytes,
-        },
-        [meta.buffer, bytes.buffer],
-      );
-    } catch {
-      // The message never left: the sequence numbers no longer line up, so
-      // this worker goes and everything it was given goes to the pool.
-      this.stop(worker);
-      void worker.terminate();
-    }
+    worker.ref();
+    worker.postMessage(
+      {
+        add: add.length > 0 ? add : undefined,
+        drop: drop.length > 0 ? drop : undefined,
+        meta,
+        bytes,
+      },
+      [meta.buffer, bytes.buffer],
+    );
   }
 
   private answer(worker: Worker, message: number): void {

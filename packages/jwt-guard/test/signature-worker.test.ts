@@ -153,6 +153,66 @@ describe('the signature worker', () => {
     expect(stdout.trim()).toBe('valid=true byWorker=1');
   });
 
+  it('tells the worker once that a key is gone, however often it restarted', async () => {
+    const program = path.join(__dirname, 'programs/key-registrations.ts');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', program],
+      { cwd: __dirname, timeout: 20_000 },
+    );
+
+    expect(stdout.trim()).toBe('started=8 forgotten=1');
+  });
+
+  it('answers every check of a batch too large to spread into an array', async () => {
+    // Answers "invalid" to each job under its own sequence number.
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', ({ meta }) => {
+        for (let i = 0; i < meta.length; i += 9) {
+          parentPort.postMessage(meta[i] * 4);
+        }
+      });`;
+    const quick = new SignatureWorker(source);
+    await quick.ready();
+    const signature = signatureOf('ES256', p256.privateKey);
+    const checks = Array.from({ length: 150_000 }, () =>
+      quick.check('ES256', p256.publicKey, DATA, signature),
+    );
+    const results = await Promise.all(checks);
+    await quick.terminate();
+
+    expect(results.every((valid) => valid === false)).toBe(true);
+    expect(quick.answeredByWorker).toBe(150_000);
+  }, 60_000);
+
+  it('holds no reference after a stop between a check and its flush', async () => {
+    const own = new SignatureWorker();
+    await own.ready();
+    const signature = signatureOf('ES256', p256.privateKey);
+    const first = own.check('ES256', p256.publicKey, DATA, signature);
+    await own.terminate();
+    // Queued for the flush the first check scheduled; answered on the
+    // pool while a new worker starts.
+    const second = own.check('ES256', p256.publicKey, DATA, signature);
+
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(process.getActiveResourcesInfo()).not.toContain('MessagePort');
+    await own.terminate();
+  });
+
+  it('leaves no listeners behind when ready() is awaited many times', async () => {
+    const program = path.join(__dirname, 'programs/ready-many-times.ts');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', program],
+      { cwd: __dirname, timeout: 20_000 },
+    );
+
+    expect(stdout.trim()).toBe('warnings=[]');
+  });
+
   it('never keeps the process alive', async () => {
     await worker.ready();
     const signature = signatureOf('ES256', p256.privateKey);

@@ -45,6 +45,20 @@ const THREADS = {
   'portcullis-worker': 'worker',
 } as const;
 
+// Portcullis with the bench's issuer, keys loaded at startup, and `extra`.
+function portcullis(
+  extra: Partial<Parameters<typeof requireAuth>[0]>,
+): RequestHandler {
+  return requireAuth({
+    issuer,
+    audience,
+    jwksUri,
+    algorithms: [alg],
+    preload: true,
+    ...extra,
+  });
+}
+
 // Every guard keeps its keys cached: jwks-rsa's cache is on by default and
 // set explicitly here; the others cache per kid on their own.
 function guardFor(name: Guard): RequestHandler | undefined {
@@ -52,33 +66,13 @@ function guardFor(name: Guard): RequestHandler | undefined {
     case 'unguarded':
       return undefined;
     case 'portcullis':
-      return requireAuth({
-        issuer,
-        audience,
-        jwksUri,
-        algorithms: [alg],
-        preload: true,
-        tokenCache: false,
-      });
+      return portcullis({ tokenCache: false });
     case 'portcullis-cached':
-      return requireAuth({
-        issuer,
-        audience,
-        jwksUri,
-        algorithms: [alg],
-        preload: true,
-      });
+      return portcullis({});
     case 'portcullis-event-loop':
     case 'portcullis-thread-pool':
     case 'portcullis-worker':
-      return requireAuth({
-        issuer,
-        audience,
-        jwksUri,
-        algorithms: [alg],
-        preload: true,
-        signatureThread: THREADS[name],
-      });
+      return portcullis({ signatureThread: THREADS[name] });
     case 'oauth2-jwt-bearer':
       // `issuer` and `jwksUri` given directly: no discovery, so the http
       // loopback issuer is accepted (only `issuerBaseURL` over http is

@@ -148,13 +148,12 @@ export function verifySignatureAsync(
 ): Promise<boolean> {
   return new Promise((resolve) => {
     try {
-      const spec = prepare(alg, key, signature);
-      if (spec === undefined || spec.family === 'HMAC') {
+      const call = asymmetricArguments(alg, key, signature);
+      if (call === null) {
         resolve(verifySignature(alg, key, data, signature));
         return;
       }
 
-      const call = asymmetricCall(spec, signature);
       if (call === undefined) {
         resolve(false);
         return;
